@@ -1,0 +1,304 @@
+package dev.latchkey.internal;
+
+import dev.latchkey.Capability;
+import dev.latchkey.Lease;
+import dev.latchkey.LockLostException;
+import dev.latchkey.ReleaseOutcome;
+import dev.latchkey.spi.Arguments;
+import dev.latchkey.spi.LockDriver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The engine's {@link Lease}.
+ *
+ * <p>Design note. State moves HELD → RELEASED or HELD → LOST, once, under this object's monitor;
+ * release, extend and each renewal run under it too, so renewal stops atomically with release and
+ * can never extend a released hold. The local deadline is measured from the moment the granting
+ * (or extending) request was sent, so it is never later than the backend's own expiry (the
+ * "validity time" of the Redis distributed-lock page, minus network delay); a client that trusts
+ * {@link #isValid()} is therefore conservative, though, as Kleppmann notes, a process pause after
+ * the check can still outlive the lease: fencing tokens are the remedy. A release whose reply was
+ * lost is remembered, so its retry answers ALREADY_RELEASED rather than "not the owner".
+ *
+ * <p>Thread-safe.
+ */
+final class EngineLease implements Lease {
+    private enum State { HELD, RELEASED, LOST }
+
+    private final EngineClient client;
+    private final String name;
+    private final String token;
+    private final long fencingToken;
+    private final List<Consumer<? super LockLostException>> listeners = new ArrayList<>();
+
+    private State state = State.HELD;
+    private volatile long deadlineNanos;
+    private long leaseMillis;
+    private LockLostException lost;
+    /** The ticker reading when a release attempt whose outcome is unknown was sent; 0 if none. */
+    private long releaseInDoubtSentNanos;
+    private ScheduledFuture<?> renewal;
+    private ScheduledFuture<?> expiryWatch;
+
+    EngineLease(EngineClient client, String name, String token, long fencingToken, long deadlineNanos, long leaseMillis) {
+        this.client = client;
+        this.name = name;
+        this.token = token;
+        this.fencingToken = fencingToken;
+        this.deadlineNanos = deadlineNanos;
+        this.leaseMillis = leaseMillis;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long fencingToken() {
+        return fencingToken;
+    }
+
+    /** The owner token, for diagnostics. */
+    String token() {
+        return token;
+    }
+
+    @Override
+    public Instant deadline() {
+        return Instant.now().plusNanos(deadlineNanos - client.now());
+    }
+
+    @Override
+    public Duration remaining() {
+        synchronized (this) {
+            if (state != State.HELD) {
+                return Duration.ZERO;
+            }
+        }
+        return Duration.ofNanos(Math.max(0, deadlineNanos - client.now()));
+    }
+
+    @Override
+    public boolean isValid() {
+        synchronized (this) {
+            if (state != State.HELD) {
+                return false;
+            }
+        }
+        return client.now() - deadlineNanos < 0;
+    }
+
+    @Override
+    public void extend(Duration lease) {
+        long millis = Arguments.leaseMillis(lease);
+        List<Consumer<? super LockLostException>> toNotify;
+        synchronized (this) {
+            checkHeld("extend");
+            long sent = client.now();
+            if (client.driver.extend(name, token, millis)) {
+                deadlineNanos = sent + millis * 1_000_000L;
+                leaseMillis = millis;
+                return;
+            }
+            toNotify = markLost("it expired or was taken over before extend", null);
+        }
+        notifyLost(toNotify);
+        throw lost;
+    }
+
+    @Override
+    public Lease renewAutomatically() {
+        if (!client.capabilities().contains(Capability.LEASE_RENEWAL)) {
+            throw new UnsupportedOperationException(client.describe() + " does not declare LEASE_RENEWAL");
+        }
+        synchronized (this) {
+            checkHeld("renew");
+            if (renewal == null) {
+                long period = Math.max(1, leaseMillis / 3);
+                renewal = client.scheduler().scheduleWithFixedDelay(this::renewOnce, period, period, TimeUnit.MILLISECONDS);
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public Lease onLost(Consumer<? super LockLostException> listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("listener must not be null");
+        }
+        LockLostException already;
+        synchronized (this) {
+            already = lost;
+            if (already == null) {
+                listeners.add(listener);
+                if (state == State.HELD) {
+                    watchExpiry();
+                }
+            }
+        }
+        if (already != null) {
+            listener.accept(already);
+        }
+        return this;
+    }
+
+    @Override
+    public ReleaseOutcome release() {
+        List<Consumer<? super LockLostException>> toNotify;
+        synchronized (this) {
+            if (state == State.RELEASED) {
+                return ReleaseOutcome.ALREADY_RELEASED;
+            }
+            if (state == State.LOST) {
+                throw lost;
+            }
+            long sent = client.now();
+            boolean released;
+            try {
+                released = client.driver.release(name, token);
+            } catch (RuntimeException e) {
+                if (releaseInDoubtSentNanos == 0) {
+                    releaseInDoubtSentNanos = sent;
+                }
+                throw e;
+            }
+            // A 'not the holder' answer to a retry is our own earlier release, if that one left before the deadline.
+            boolean earlierAttemptWon = !released && releaseInDoubtSentNanos != 0 && releaseInDoubtSentNanos - deadlineNanos < 0;
+            if (released || earlierAttemptWon) {
+                state = State.RELEASED;
+                stopTimers();
+                client.live.remove(this);
+                return released ? ReleaseOutcome.RELEASED : ReleaseOutcome.ALREADY_RELEASED;
+            }
+            toNotify = markLost("it expired or was taken over before release; nothing was freed", null);
+        }
+        notifyLost(toNotify);
+        throw lost;
+    }
+
+    @Override
+    public void close() {
+        release();
+    }
+
+    @Override
+    public String toString() {
+        return "Lease[" + name + ", token " + fencingToken + ", " + (isValid() ? "valid" : "invalid") + "]";
+    }
+
+    /** Release that reports nothing: for client close and cancelled async grants. */
+    void releaseQuietly() {
+        try {
+            release();
+        } catch (RuntimeException ignored) {
+            // lost or unreachable: the backend's expiry ends the hold
+        }
+    }
+
+    static void releaseQuietly(LockDriver driver, String name, String token) {
+        try {
+            driver.release(name, token);
+        } catch (RuntimeException ignored) {
+            // unreachable: the backend's expiry ends the hold
+        }
+    }
+
+    private void renewOnce() {
+        List<Consumer<? super LockLostException>> toNotify = List.of();
+        synchronized (this) {
+            if (state != State.HELD || client.isClosed()) {
+                stopTimers();
+                return;
+            }
+            long sent = client.now();
+            try {
+                if (client.driver.extend(name, token, leaseMillis)) {
+                    deadlineNanos = sent + leaseMillis * 1_000_000L;
+                } else {
+                    toNotify = markLost("renewal found it expired or taken over", null);
+                }
+            } catch (RuntimeException e) {
+                long period = Math.max(1, leaseMillis / 3) * 1_000_000L;
+                if (client.now() + period - deadlineNanos >= 0) {
+                    toNotify = markLost("renewal failed and the lease runs out before the next attempt", e);
+                }
+            }
+        }
+        notifyLost(toNotify);
+    }
+
+    private void watchExpiry() {
+        if (expiryWatch == null && renewal == null) {
+            long delay = Math.max(0, deadlineNanos - client.now());
+            expiryWatch = client.scheduler().schedule(this::checkExpiry, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void checkExpiry() {
+        List<Consumer<? super LockLostException>> toNotify = List.of();
+        synchronized (this) {
+            expiryWatch = null;
+            if (state != State.HELD) {
+                return;
+            }
+            if (client.now() - deadlineNanos >= 0) {
+                toNotify = markLost("its lease of " + leaseMillis + " ms ran out before release", null);
+            } else if (!client.isClosed()) {
+                watchExpiry();
+            }
+        }
+        notifyLost(toNotify);
+    }
+
+    private void checkHeld(String action) {
+        if (state == State.RELEASED) {
+            throw new IllegalStateException("cannot " + action + " lock '" + name + "': this lease was released");
+        }
+        if (state == State.LOST) {
+            throw lost;
+        }
+    }
+
+    /** Moves to LOST (caller holds the monitor) and returns the listeners to notify outside it. */
+    private List<Consumer<? super LockLostException>> markLost(String reason, Throwable cause) {
+        if (state != State.HELD) {
+            return List.of();
+        }
+        state = State.LOST;
+        lost = new LockLostException(name, reason, cause);
+        stopTimers();
+        client.live.remove(this);
+        List<Consumer<? super LockLostException>> out = List.copyOf(listeners);
+        listeners.clear();
+        return out;
+    }
+
+    private void notifyLost(List<Consumer<? super LockLostException>> toNotify) {
+        for (Consumer<? super LockLostException> listener : toNotify) {
+            try {
+                listener.accept(lost);
+            } catch (RuntimeException e) {
+                Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            }
+        }
+    }
+
+    private void stopTimers() {
+        if (renewal != null) {
+            renewal.cancel(false);
+            renewal = null;
+        }
+        if (expiryWatch != null) {
+            expiryWatch.cancel(false);
+            expiryWatch = null;
+        }
+    }
+}

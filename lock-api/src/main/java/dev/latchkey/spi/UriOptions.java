@@ -1,0 +1,146 @@
+package dev.latchkey.spi;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code ?key=value&…} options of a lock URI, with typed getters whose errors name the option.
+ * Works for hierarchical ({@code redis-lua://h:1?lease=5s}) and opaque ({@code inmemory:x?fair=true})
+ * URIs. Not thread-safe; use it while opening a client.
+ */
+public final class UriOptions {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    private final URI uri;
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    private UriOptions(URI uri) {
+        this.uri = uri;
+        String query = uri.isOpaque() ? afterQuestionMark(uri.getRawSchemeSpecificPart()) : uri.getRawQuery();
+        if (query != null && !query.isEmpty()) {
+            for (String pair : query.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                if (values.put(key, value) != null) {
+                    throw new IllegalArgumentException("option '" + key + "' given twice in " + redacted());
+                }
+            }
+        }
+    }
+
+    /** Parses the options of a URI. */
+    public static UriOptions of(URI uri) {
+        return new UriOptions(uri);
+    }
+
+    /** Fails, listing the known options, if the URI has any other. */
+    public UriOptions allowOnly(Set<String> known) {
+        for (String key : values.keySet()) {
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException("unknown option '" + key + "' in " + redacted()
+                        + "; known options: " + String.join(", ", new TreeSet<>(known)));
+            }
+        }
+        return this;
+    }
+
+    public String string(String key, String fallback) {
+        return values.getOrDefault(key, fallback);
+    }
+
+    public boolean bool(String key, boolean fallback) {
+        String v = values.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        switch (v.toLowerCase(Locale.ROOT)) {
+            case "true": case "yes": case "1": case "": return true;
+            case "false": case "no": case "0": return false;
+            default: throw new IllegalArgumentException("option '" + key + "' must be true or false, was '" + v + "'");
+        }
+    }
+
+    public int integer(String key, int fallback, int min, int max) {
+        String v = values.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                throw new IllegalArgumentException("option '" + key + "' must be between " + min + " and " + max + ", was " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option '" + key + "' must be a whole number, was '" + v + "'", e);
+        }
+    }
+
+    /** A duration option such as {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 1d} or ISO-8601 {@code PT30S}. */
+    public Duration duration(String key, Duration fallback) {
+        String v = values.get(key);
+        return v == null ? fallback : parseDuration(v, "option '" + key + "'");
+    }
+
+    /** Parses {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 1d} or ISO-8601; {@code what} names it in errors. */
+    public static Duration parseDuration(String text, String what) {
+        String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+        Matcher m = DURATION.matcher(t);
+        try {
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                switch (m.group(2)) {
+                    case "ms": return Duration.ofMillis(n);
+                    case "s": return Duration.ofSeconds(n);
+                    case "m": return Duration.ofMinutes(n);
+                    case "h": return Duration.ofHours(n);
+                    default: return Duration.ofDays(n);
+                }
+            }
+            if (t.startsWith("p")) {
+                return Duration.parse(t.toUpperCase(Locale.ROOT));
+            }
+        } catch (ArithmeticException | NumberFormatException | DateTimeParseException e) {
+            throw new IllegalArgumentException(what + " is not a valid duration: '" + text + "'", e);
+        }
+        throw new IllegalArgumentException(what + " is not a valid duration: '" + text + "' (use e.g. 500ms, 30s, 2m, 1h)");
+    }
+
+    /** The URI with any password removed, for messages. */
+    public String redacted() {
+        return redact(uri);
+    }
+
+    /** A URI's text with the password of its user-info (and any {@code password} option) hidden. */
+    public static String redact(URI uri) {
+        String s = uri.toString();
+        String info = uri.getRawUserInfo();
+        if (info != null) {
+            s = s.replace(info + "@", (info.contains(":") ? info.substring(0, info.indexOf(':')) + ":***" : "***") + "@");
+        }
+        return s.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    private static String afterQuestionMark(String ssp) {
+        int q = ssp == null ? -1 : ssp.indexOf('?');
+        return q < 0 ? null : ssp.substring(q + 1);
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+}

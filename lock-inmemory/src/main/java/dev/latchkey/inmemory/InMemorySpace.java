@@ -1,0 +1,76 @@
+package dev.latchkey.inmemory;
+
+import dev.latchkey.LockClient;
+import dev.latchkey.spi.LockEngine;
+import dev.latchkey.spi.Ticker;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A table of locks shared by the in-memory clients opened on it: the stand-in for a lock server.
+ * A space either follows the system clock or a manual one that tests move with {@link #advance}.
+ * Thread-safe.
+ *
+ * <p>On lease loss: expiry is measured on the space's clock; a client that simply stops (see
+ * {@link #crash}) loses its holds when their leases run out, like a crashed process.
+ */
+public final class InMemorySpace {
+    private static final Map<String, InMemorySpace> NAMED = new ConcurrentHashMap<>();
+
+    final LockTable table;
+    private final AtomicLong manualNanos;
+
+    private InMemorySpace(boolean manualClock) {
+        this.manualNanos = manualClock ? new AtomicLong() : null;
+        Ticker ticker = manualClock ? manualNanos::get : Ticker.SYSTEM;
+        this.table = new LockTable(ticker);
+    }
+
+    /** The JVM-wide space with this name (what {@code inmemory:NAME} opens). */
+    public static InMemorySpace named(String name) {
+        return NAMED.computeIfAbsent(name, n -> new InMemorySpace(false));
+    }
+
+    /** A private space on the system clock. */
+    public static InMemorySpace create() {
+        return new InMemorySpace(false);
+    }
+
+    /** A private space whose clock only moves when {@link #advance} is called. */
+    public static InMemorySpace withManualClock() {
+        return new InMemorySpace(true);
+    }
+
+    /** A new participant on this space. */
+    public LockClient client(Duration defaultLease, boolean fair) {
+        InMemoryDriver driver = new InMemoryDriver(table, fair);
+        LockClient client = LockEngine.client(driver, defaultLease);
+        InMemoryDriver.register(client, driver);
+        return client;
+    }
+
+    /** Moves the manual clock forward and wakes waiters so they see expired leases. */
+    public void advance(Duration by) {
+        if (manualNanos == null) {
+            throw new IllegalStateException("this space follows the system clock");
+        }
+        if (by.isNegative()) {
+            throw new IllegalArgumentException("by must not be negative, was " + by);
+        }
+        manualNanos.addAndGet(by.toNanos());
+        table.wakeAll();
+    }
+
+    /**
+     * Simulates the sudden death of a participant: from now on its calls fail as if the process were
+     * gone, nothing is released or renewed, and its holds end when their leases run out.
+     *
+     * @throws IllegalArgumentException if the client was not opened on an in-memory space
+     */
+    public static void crash(LockClient client) {
+        InMemoryDriver.of(client).kill();
+        client.close();
+    }
+}
