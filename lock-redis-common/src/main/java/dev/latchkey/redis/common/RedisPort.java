@@ -1,0 +1,74 @@
+package dev.latchkey.redis.common;
+
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * The Redis calls the lock backends need, over whichever client the application uses. Every
+ * failure surfaces as a {@link dev.latchkey.LockException} subtype (see {@link RedisErrors}), never
+ * as a client-specific exception. Implementations are thread-safe.
+ */
+public interface RedisPort extends AutoCloseable {
+
+    /**
+     * Runs a script by SHA, loading it transparently if the server answers NOSCRIPT (for example
+     * after {@code SCRIPT FLUSH} or a failover). Scripts must return an array; its elements come
+     * back as {@link Long}, {@link String} or {@code null}.
+     */
+    List<Object> eval(RedisScript script, List<String> keys, List<String> args);
+
+    /** {@code SET key value NX}: true if set. */
+    boolean setNx(String key, String value);
+
+    /** {@code GET key}. */
+    String get(String key);
+
+    /** {@code GETSET key value}: the old value. */
+    String getSet(String key, String value);
+
+    /** {@code DEL key}: the number of keys removed. */
+    long del(String key);
+
+    /** {@code PEXPIRE key millis}: true if the key exists. */
+    boolean pexpire(String key, long millis);
+
+    /** {@code PTTL key}: remaining ms, -1 without expiry, -2 if absent. */
+    long pttl(String key);
+
+    /**
+     * Optimistic compare-and-delete without Lua: {@code WATCH key}, {@code GET key}, and only if it
+     * equals {@code expected}, {@code MULTI DEL EXEC}; retried while a concurrent write aborts it.
+     *
+     * @return true if this call deleted the key holding {@code expected}
+     */
+    boolean deleteIfEquals(String key, String expected);
+
+    /**
+     * Optimistic compare-and-set without Lua: like {@link #deleteIfEquals} but replaces the value by
+     * {@code value} with a time to live of {@code ttlMillis} ({@code SET key value PX ttl}).
+     */
+    boolean replaceIfEquals(String key, String expected, String value, long ttlMillis);
+
+    /**
+     * Subscribes this port's single, shared pub/sub connection to {@code channel}; returns once the
+     * server has confirmed, so a message published afterwards is delivered. Every message on any
+     * subscribed channel goes to the port's one listener set with {@link #onMessage}.
+     */
+    void subscribe(String channel);
+
+    /** Removes a subscription made with {@link #subscribe}. */
+    void unsubscribe(String channel);
+
+    /** Sets the listener for messages on subscribed channels: (channel, message). */
+    void onMessage(BiConsumer<String, String> listener);
+
+    /** {@code PING}, to check the connection at open time. */
+    void ping();
+
+    /** A description without secrets, e.g. {@code jedis 127.0.0.1:6379/0}. */
+    String describe();
+
+    /** Closes the connections this port opened itself (not those of a client handed in). */
+    @Override
+    void close();
+}
