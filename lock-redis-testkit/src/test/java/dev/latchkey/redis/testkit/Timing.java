@@ -1,0 +1,43 @@
+package dev.latchkey.redis.testkit;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Generous, scalable time limits for tests; the factor is the system property latchkey.timeScale. */
+final class Timing {
+
+    private static final double SCALE = Double.parseDouble(System.getProperty("latchkey.timeScale", "1"));
+
+    private Timing() {
+    }
+
+    static Duration scaled(Duration limit) {
+        return Duration.ofMillis((long) (limit.toMillis() * SCALE));
+    }
+
+    static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /** Polls until the condition holds, failing after the scaled limit. */
+    static void await(String what, BooleanSupplier condition, Duration limit) {
+        long deadline = System.nanoTime() + scaled(limit).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("Timed out after " + scaled(limit) + " waiting until " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("Interrupted waiting until " + what);
+            }
+        }
+    }
+
+    static boolean exited(long pid) {
+        return ProcessHandle.of(pid).map(handle -> !handle.isAlive()).orElse(true);
+    }
+}
