@@ -277,7 +277,19 @@ public final class RedisServer implements AutoCloseable {
         try {
             return "PONG".equals(call(PROBE_TIMEOUT, "PING"))
                     && String.valueOf(call(PROBE_TIMEOUT, "INFO", "server")).contains("\nprocess_id:" + process.pid() + "\r");
-        } catch (UncheckedIOException | RedisReplyException notYet) {
+        } catch (RedisReplyException e) {
+            // A server started with --requirepass refuses PING before AUTH: trust its own log line instead.
+            return String.valueOf(e.getMessage()).startsWith("NOAUTH") && logSaysReady();
+        } catch (UncheckedIOException notYet) {
+            return false;
+        }
+    }
+
+    private boolean logSaysReady() {
+        try {
+            return Files.readAllLines(log).stream()
+                    .anyMatch(l -> l.startsWith(process.pid() + ":") && l.contains("Ready to accept connections"));
+        } catch (IOException e) {
             return false;
         }
     }

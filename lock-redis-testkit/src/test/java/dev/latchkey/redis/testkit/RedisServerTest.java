@@ -179,4 +179,13 @@ class RedisServerTest {
         assertFalse(server.isAlive());
         assertTrue(Timing.exited(pid));
     }
+
+    @Test
+    void startsWithRequirePassAndRefusesUnauthenticatedCommands() {
+        try (RedisServer server = RedisServer.start("--requirepass", "s3cret")) {
+            assertTrue(server.isAlive());
+            RedisReplyException refused = assertThrows(RedisReplyException.class, () -> server.call("PING"));
+            assertTrue(refused.getMessage().startsWith("NOAUTH"), refused.getMessage());
+        }
+    }
 }
