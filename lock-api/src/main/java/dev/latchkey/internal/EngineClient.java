@@ -8,6 +8,7 @@ import dev.latchkey.spi.Arguments;
 import dev.latchkey.spi.LockDriver;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +31,8 @@ public final class EngineClient implements LockClient {
     final LockDriver driver;
     final long defaultLeaseMillis;
     final Set<EngineLease> live = ConcurrentHashMap.newKeySet();
+    /** The Lock views' per-thread hold counts, shared by every lock object of a name. */
+    final Map<ReentrantView.HoldKey, ReentrantView.Hold> viewHolds = new ConcurrentHashMap<>();
     private final Set<Capability> capabilities;
     private final String clientId;
     private final AtomicLong sequence = new AtomicLong();

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -41,7 +42,9 @@ final class EngineLease implements Lease {
     private volatile long deadlineNanos;
     private long leaseMillis;
     private LockLostException lost;
-    /** The ticker reading when a release attempt whose outcome is unknown was sent; 0 if none. */
+    /** Whether a release attempt failed with its outcome unknown (its retry may find the lock already freed). */
+    private boolean releaseInDoubt;
+    /** The ticker reading when the first such attempt was sent (any value, 0 included, is a valid reading). */
     private long releaseInDoubtSentNanos;
     private ScheduledFuture<?> renewal;
     private ScheduledFuture<?> expiryWatch;
@@ -120,6 +123,10 @@ final class EngineLease implements Lease {
         }
         synchronized (this) {
             checkHeld("renew");
+            client.ensureOpen();
+            if (releaseInDoubt) {
+                throw new IllegalStateException("cannot renew lock '" + name + "': a release of this lease is in doubt; retry release()");
+            }
             if (renewal == null) {
                 long period = Math.max(1, leaseMillis / 3);
                 renewal = client.scheduler().scheduleWithFixedDelay(this::renewOnce, period, period, TimeUnit.MILLISECONDS);
@@ -134,15 +141,20 @@ final class EngineLease implements Lease {
             throw new IllegalArgumentException("listener must not be null");
         }
         LockLostException already;
+        List<Consumer<? super LockLostException>> toNotify = List.of();
         synchronized (this) {
+            if (state == State.HELD && renewal == null && !releaseInDoubt && client.now() - deadlineNanos >= 0) {
+                // The deadline has passed (and no renewal decides otherwise): the loss is known now,
+                // so report it at once on this thread rather than through a watch firing later.
+                toNotify = expiredLoss();
+            }
             already = lost;
-            if (already == null) {
+            if (already == null && state == State.HELD) {
                 listeners.add(listener);
-                if (state == State.HELD) {
-                    watchExpiry();
-                }
+                watchExpiry();
             }
         }
+        notifyLost(toNotify);
         if (already != null) {
             listener.accept(already);
         }
@@ -159,18 +171,22 @@ final class EngineLease implements Lease {
             if (state == State.LOST) {
                 throw lost;
             }
+            // Renewal ends with the first release attempt, even one that fails: a watchdog must never
+            // keep alive a hold its owner has asked to give up.
+            stopTimers();
             long sent = client.now();
             boolean released;
             try {
                 released = client.driver.release(name, token);
             } catch (RuntimeException e) {
-                if (releaseInDoubtSentNanos == 0) {
+                if (!releaseInDoubt) {
+                    releaseInDoubt = true;
                     releaseInDoubtSentNanos = sent;
                 }
                 throw e;
             }
             // A 'not the holder' answer to a retry is our own earlier release, if that one left before the deadline.
-            boolean earlierAttemptWon = !released && releaseInDoubtSentNanos != 0 && releaseInDoubtSentNanos - deadlineNanos < 0;
+            boolean earlierAttemptWon = !released && releaseInDoubt && releaseInDoubtSentNanos - deadlineNanos < 0;
             if (released || earlierAttemptWon) {
                 state = State.RELEASED;
                 stopTimers();
@@ -213,7 +229,7 @@ final class EngineLease implements Lease {
     private void renewOnce() {
         List<Consumer<? super LockLostException>> toNotify = List.of();
         synchronized (this) {
-            if (state != State.HELD || client.isClosed()) {
+            if (state != State.HELD || releaseInDoubt || client.isClosed()) {
                 stopTimers();
                 return;
             }
@@ -235,9 +251,13 @@ final class EngineLease implements Lease {
     }
 
     private void watchExpiry() {
-        if (expiryWatch == null && renewal == null) {
+        if (expiryWatch == null && renewal == null && !releaseInDoubt && !client.isClosed()) {
             long delay = Math.max(0, deadlineNanos - client.now());
-            expiryWatch = client.scheduler().schedule(this::checkExpiry, delay, TimeUnit.NANOSECONDS);
+            try {
+                expiryWatch = client.scheduler().schedule(this::checkExpiry, delay, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closedMeanwhile) {
+                // the client closed: nothing watches its leases any more
+            }
         }
     }
 
@@ -245,16 +265,20 @@ final class EngineLease implements Lease {
         List<Consumer<? super LockLostException>> toNotify = List.of();
         synchronized (this) {
             expiryWatch = null;
-            if (state != State.HELD) {
-                return;
+            if (state != State.HELD || releaseInDoubt || renewal != null) {
+                return; // renewal, once started, is what decides loss
             }
             if (client.now() - deadlineNanos >= 0) {
-                toNotify = markLost("its lease of " + leaseMillis + " ms ran out before release", null);
+                toNotify = expiredLoss();
             } else if (!client.isClosed()) {
                 watchExpiry();
             }
         }
         notifyLost(toNotify);
+    }
+
+    private List<Consumer<? super LockLostException>> expiredLoss() {
+        return markLost("its lease of " + leaseMillis + " ms ran out before release", null);
     }
 
     private void checkHeld(String action) {

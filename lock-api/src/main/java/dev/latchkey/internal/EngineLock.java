@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Lock;
 
 /** The engine's {@link DistributedLock}: validates, delegates one acquisition to the driver, wraps the grant. Thread-safe. */
@@ -81,7 +82,7 @@ final class EngineLock implements DistributedLock {
                 if (granted == null) {
                     result.completeExceptionally(new LockTimeoutException(name, wait));
                 } else if (!result.complete(granted)) {
-                    granted.releaseQuietly(); // cancelled while the grant was in flight
+                    releaseRacedGrant(granted); // cancelled while the grant was in flight
                 }
             } catch (InterruptedException e) {
                 result.completeExceptionally(e);
@@ -105,6 +106,20 @@ final class EngineLock implements DistributedLock {
     @Override
     public String toString() {
         return "DistributedLock[" + name + "]";
+    }
+
+    /**
+     * Gives back a grant that lost the race with a cancellation. Not on this thread: cancel(true) is
+     * interrupting it, and a backend whose I/O is interruptible would fail the release and leave the
+     * hold for a whole lease. A new pool task runs with a clear interrupt flag (the pool clears it,
+     * and a cancelled task's interrupt always lands before its run ends).
+     */
+    private void releaseRacedGrant(EngineLease granted) {
+        try {
+            client.async().execute(granted::releaseQuietly);
+        } catch (RejectedExecutionException closing) {
+            granted.releaseQuietly();
+        }
     }
 
     private Lease acquireOrThrow(long waitNanos, long leaseMillis, Duration wait) throws InterruptedException {

@@ -5,7 +5,6 @@ import dev.latchkey.Lease;
 import dev.latchkey.LockLostException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -14,9 +13,17 @@ import java.util.concurrent.locks.Lock;
  * The {@link Lock} view of a distributed lock: reentrant per thread. A thread's first lock takes
  * a lease (renewed automatically where the backend can); nested locks count; the last unlock
  * releases. Thread-safe; each thread only ever touches its own entry.
+ *
+ * <p>Hold counts live in the client, keyed by lock name and thread, so that a thread re-enters
+ * through any {@code client.lock(name).asLock()} of that name rather than deadlocking on itself
+ * because it went through a second lock object. Entries leave the map on the last unlock.
  */
 final class ReentrantView implements Lock {
-    private static final class Hold {
+    /** One thread's hold on one lock name of one client. */
+    record HoldKey(String name, Thread thread) {
+    }
+
+    static final class Hold {
         final Lease lease;
         int count = 1;
 
@@ -27,11 +34,16 @@ final class ReentrantView implements Lock {
 
     private final EngineLock lock;
     private final EngineClient client;
-    private final Map<Thread, Hold> holds = new ConcurrentHashMap<>();
+    private final Map<HoldKey, Hold> holds;
 
     ReentrantView(EngineLock lock, EngineClient client) {
         this.lock = lock;
         this.client = client;
+        this.holds = client.viewHolds;
+    }
+
+    private HoldKey mine() {
+        return new HoldKey(lock.name(), Thread.currentThread());
     }
 
     @Override
@@ -86,7 +98,7 @@ final class ReentrantView implements Lock {
 
     @Override
     public void unlock() {
-        Thread me = Thread.currentThread();
+        HoldKey me = mine();
         Hold hold = holds.get(me);
         if (hold == null) {
             throw new IllegalMonitorStateException("the current thread does not hold lock '" + lock.name() + "'");
@@ -103,7 +115,7 @@ final class ReentrantView implements Lock {
     }
 
     private boolean reenter() {
-        Hold hold = holds.get(Thread.currentThread());
+        Hold hold = holds.get(mine());
         if (hold == null) {
             return false;
         }
@@ -123,6 +135,6 @@ final class ReentrantView implements Lock {
         if (client.capabilities().contains(Capability.LEASE_RENEWAL)) {
             lease.renewAutomatically();
         }
-        holds.put(Thread.currentThread(), new Hold(lease));
+        holds.put(mine(), new Hold(lease));
     }
 }

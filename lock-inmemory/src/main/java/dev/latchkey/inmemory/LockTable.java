@@ -21,6 +21,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * until the holder's expiry or its own deadline, so nobody polls. In fair mode only the head may
  * take a free lock; waiters that give up leave the queue and pass the signal on.
  *
+ * <p>A waiter's timer is armed against the hold it saw when it went to sleep. So whenever the head
+ * changes (the head took the lock, or gave up) the new head is woken once to re-arm against the
+ * current hold: otherwise a short hold granted ahead of it, whose holder then dies, would expire
+ * unnoticed and the lock would sit free while the queue sleeps (for ever, with an unbounded wait).
+ *
  * <p>Thread-safe.
  */
 final class LockTable {
@@ -53,6 +58,7 @@ final class LockTable {
                         if (me != null) {
                             e.queue.remove(me);
                             me = null;
+                            signalHead(e); // the new head re-arms against this hold's expiry
                         }
                         e.holder = token;
                         e.expiresAt = now + leaseMillis * 1_000_000L;
@@ -72,8 +78,11 @@ final class LockTable {
                 }
             } finally {
                 if (me != null) {
+                    boolean wasHead = e.queue.peekFirst() == me;
                     e.queue.remove(me);
-                    signalHeadIfFree(e);
+                    if (wasHead || e.holder == null) {
+                        signalHead(e); // pass a hand-off on, or let the new head re-arm
+                    }
                 }
             }
         } finally {
@@ -172,7 +181,13 @@ final class LockTable {
     }
 
     private static void signalHeadIfFree(Entry e) {
-        if (e.holder == null && !e.queue.isEmpty()) {
+        if (e.holder == null) {
+            signalHead(e);
+        }
+    }
+
+    private static void signalHead(Entry e) {
+        if (!e.queue.isEmpty()) {
             e.queue.peekFirst().signal();
         }
     }
