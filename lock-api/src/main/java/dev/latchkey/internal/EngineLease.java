@@ -48,6 +48,8 @@ final class EngineLease implements Lease {
     private long releaseInDoubtSentNanos;
     private ScheduledFuture<?> renewal;
     private ScheduledFuture<?> expiryWatch;
+    /** Whether a renewal call is in flight. */
+    private boolean renewing;
 
     EngineLease(EngineClient client, String name, String token, long fencingToken, long deadlineNanos, long leaseMillis) {
         this.client = client;
@@ -129,7 +131,12 @@ final class EngineLease implements Lease {
             }
             if (renewal == null) {
                 long period = Math.max(1, leaseMillis / 3);
-                renewal = client.scheduler().scheduleWithFixedDelay(this::renewOnce, period, period, TimeUnit.MILLISECONDS);
+                renewal = client.scheduler().scheduleWithFixedDelay(this::renewTick, period, period, TimeUnit.MILLISECONDS);
+                if (expiryWatch != null) {
+                    expiryWatch.cancel(false);
+                    expiryWatch = null;
+                }
+                watchExpiry();
             }
         }
         return this;
@@ -226,33 +233,80 @@ final class EngineLease implements Lease {
         }
     }
 
-    private void renewOnce() {
-        List<Consumer<? super LockLostException>> toNotify = List.of();
+    /** Scheduler tick: starts one renewal on the client's pool unless one is still in flight. */
+    private void renewTick() {
         synchronized (this) {
             if (state != State.HELD || releaseInDoubt || client.isClosed()) {
                 stopTimers();
                 return;
             }
-            long sent = client.now();
-            try {
-                if (client.driver.extend(name, token, leaseMillis)) {
-                    deadlineNanos = sent + leaseMillis * 1_000_000L;
-                } else {
-                    toNotify = markLost("renewal found it expired or taken over", null);
-                }
-            } catch (RuntimeException e) {
-                long period = Math.max(1, leaseMillis / 3) * 1_000_000L;
-                if (client.now() + period - deadlineNanos >= 0) {
-                    toNotify = markLost("renewal failed and the lease runs out before the next attempt", e);
-                }
+            if (renewing) {
+                return; // the previous call hangs (a partition?): the expiry watch reports the loss in time
             }
+            renewing = true;
+        }
+        try {
+            client.async().execute(this::renewOnce);
+        } catch (RejectedExecutionException closedMeanwhile) {
+            synchronized (this) {
+                renewing = false;
+            }
+        }
+    }
+
+    /**
+     * One renewal. The call runs outside the monitor so that a hung connection never blocks
+     * release or the expiry watch; an extend that lands after a release is harmless because the
+     * driver checks the owner token.
+     */
+    private void renewOnce() {
+        long sent = client.now();
+        Boolean extended = null;
+        RuntimeException failure = null;
+        try {
+            extended = client.driver.extend(name, token, leaseMillis);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        List<Consumer<? super LockLostException>> toNotify = List.of();
+        boolean undo = false;
+        synchronized (this) {
+            renewing = false;
+            if (state != State.HELD) {
+                undo = Boolean.TRUE.equals(extended) && state == State.LOST; // we gave it up meanwhile
+            } else if (Boolean.TRUE.equals(extended)) {
+                deadlineNanos = sent + leaseMillis * 1_000_000L;
+            } else if (extended != null) {
+                toNotify = markLost("renewal found it expired or taken over", null);
+            } else if (client.now() + renewalPeriodNanos() - lossThreshold() >= 0) {
+                toNotify = markLost("renewal failed and the lease runs out before the next attempt", failure);
+            }
+        }
+        if (undo) {
+            releaseQuietly(client.driver, name, token);
         }
         notifyLost(toNotify);
     }
 
+    private long renewalPeriodNanos() {
+        return Math.max(1, leaseMillis / 3) * 1_000_000L;
+    }
+
+    /**
+     * When the lease counts as lost: its deadline, or, while renewing, a little before it (a tenth
+     * of the lease, at most 200 ms), so that a holder whose renewal hangs hears of the loss before
+     * anyone else can be granted the lock.
+     */
+    private long lossThreshold() {
+        if (renewal == null) {
+            return deadlineNanos;
+        }
+        return deadlineNanos - Math.max(1, Math.min(leaseMillis / 10, 200)) * 1_000_000L;
+    }
+
     private void watchExpiry() {
-        if (expiryWatch == null && renewal == null && !releaseInDoubt && !client.isClosed()) {
-            long delay = Math.max(0, deadlineNanos - client.now());
+        if (expiryWatch == null && !releaseInDoubt && !client.isClosed()) {
+            long delay = Math.max(0, lossThreshold() - client.now());
             try {
                 expiryWatch = client.scheduler().schedule(this::checkExpiry, delay, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException closedMeanwhile) {
@@ -265,10 +319,10 @@ final class EngineLease implements Lease {
         List<Consumer<? super LockLostException>> toNotify = List.of();
         synchronized (this) {
             expiryWatch = null;
-            if (state != State.HELD || releaseInDoubt || renewal != null) {
-                return; // renewal, once started, is what decides loss
+            if (state != State.HELD || releaseInDoubt) {
+                return;
             }
-            if (client.now() - deadlineNanos >= 0) {
+            if (client.now() - lossThreshold() >= 0) {
                 toNotify = expiredLoss();
             } else if (!client.isClosed()) {
                 watchExpiry();
@@ -278,7 +332,8 @@ final class EngineLease implements Lease {
     }
 
     private List<Consumer<? super LockLostException>> expiredLoss() {
-        return markLost("its lease of " + leaseMillis + " ms ran out before release", null);
+        return markLost(renewal != null ? "renewal did not confirm it before its deadline"
+                : "its lease of " + leaseMillis + " ms ran out before release", null);
     }
 
     private void checkHeld(String action) {
