@@ -38,7 +38,8 @@ final class EngineLease implements Lease {
     private final long fencingToken;
     private final List<Consumer<? super LockLostException>> listeners = new ArrayList<>();
 
-    private State state = State.HELD;
+    /** Written under the monitor; volatile so that isValid and remaining never wait for a call in flight. */
+    private volatile State state = State.HELD;
     private volatile long deadlineNanos;
     private long leaseMillis;
     private LockLostException lost;
@@ -82,20 +83,16 @@ final class EngineLease implements Lease {
 
     @Override
     public Duration remaining() {
-        synchronized (this) {
-            if (state != State.HELD) {
-                return Duration.ZERO;
-            }
+        if (state != State.HELD) {
+            return Duration.ZERO;
         }
         return Duration.ofNanos(Math.max(0, deadlineNanos - client.now()));
     }
 
     @Override
     public boolean isValid() {
-        synchronized (this) {
-            if (state != State.HELD) {
-                return false;
-            }
+        if (state != State.HELD) {
+            return false;
         }
         return client.now() - deadlineNanos < 0;
     }

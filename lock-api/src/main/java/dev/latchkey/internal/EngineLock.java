@@ -140,8 +140,10 @@ final class EngineLock implements DistributedLock {
         Grant grant;
         try {
             grant = client.driver.acquire(name, token, leaseMillis, waitNanos);
-        } catch (RuntimeException e) {
-            // The request may have been applied before the failure: undo it if we can (owner-checked).
+        } catch (RuntimeException | InterruptedException e) {
+            // The request may have been applied before the failure or the interrupt (a grant racing
+            // it on the server): undo it if we can. The release is owner-checked, and the interrupt
+            // flag is already clear, so the undo itself is not cut short.
             EngineLease.releaseQuietly(client.driver, name, token);
             throw e;
         }

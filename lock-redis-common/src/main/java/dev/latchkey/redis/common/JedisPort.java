@@ -9,7 +9,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
-import java.util.Set;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -20,6 +19,7 @@ import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -34,6 +34,9 @@ final class JedisPort implements RedisPort {
     private final boolean owned;
     private final String where;
     private final long timeoutMillis;
+
+    /** A channel nobody publishes to, subscribed for as long as the port is open (see {@link Subscriber}). */
+    private static final String KEEPALIVE = "latchkey:__keepalive__";
 
     private final Object subscriptionLock = new Object();
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
@@ -163,46 +166,51 @@ final class JedisPort implements RedisPort {
 
     @Override
     public void subscribe(String channel) {
-        CountDownLatch confirmed = new CountDownLatch(1);
+        CountDownLatch confirmed;
         synchronized (subscriptionLock) {
-            if (!channels.add(channel)) {
-                return;
+            if (closed) {
+                throw RedisErrors.translate(new IllegalStateException("port is closed"), "SUBSCRIBE", where);
             }
-            pending.put(channel, confirmed);
-            Subscriber s = subscriber;
-            if (s == null || !s.isSubscribed()) {
+            confirmed = pending.get(channel);
+            if (confirmed == null) {
+                if (!channels.add(channel)) {
+                    return; // already confirmed
+                }
+                confirmed = new CountDownLatch(1);
+                pending.put(channel, confirmed);
+                Subscriber s = subscriber;
                 if (s == null) {
                     subscriber = s = new Subscriber();
-                    s.start();
+                    s.start(); // subscribes to every channel in the set once connected
+                } else if (s.connected) {
+                    s.send(channel, true);
                 }
-                // the subscriber thread subscribes to all channels when (re)connected
-            } else {
-                s.subscribe(channel);
             }
         }
+        boolean ok = false;
         try {
-            if (!confirmed.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
-                throw RedisErrors.translate(new IllegalStateException("no SUBSCRIBE confirmation within " + timeoutMillis + " ms"),
-                        "SUBSCRIBE", where);
-            }
+            ok = confirmed.await(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw RedisErrors.translate(new IllegalStateException("interrupted", e), "SUBSCRIBE", where);
+        }
+        if (!ok) {
+            unsubscribe(channel); // roll back, so that a later call tries afresh
+            String why = Thread.currentThread().isInterrupted() ? "interrupted while waiting for the SUBSCRIBE confirmation"
+                    : "no SUBSCRIBE confirmation within " + timeoutMillis + " ms";
+            throw RedisErrors.translate(new JedisConnectionException(why), "SUBSCRIBE", where);
         }
     }
 
     @Override
     public void unsubscribe(String channel) {
         synchronized (subscriptionLock) {
-            if (channels.remove(channel)) {
-                Subscriber s = subscriber;
-                if (s != null && s.isSubscribed()) {
-                    s.unsubscribe(channel);
-                }
+            pending.remove(channel);
+            Subscriber s = subscriber;
+            if (channels.remove(channel) && s != null && s.connected) {
+                s.send(channel, false);
             }
         }
     }
-
     @Override
     public void ping() {
         call("PING", jedis::ping);
@@ -215,8 +223,11 @@ final class JedisPort implements RedisPort {
 
     @Override
     public void close() {
-        closed = true;
-        Subscriber s = subscriber;
+        Subscriber s;
+        synchronized (subscriptionLock) {
+            closed = true;
+            s = subscriber;
+        }
         if (s != null) {
             s.stop();
         }
@@ -233,23 +244,50 @@ final class JedisPort implements RedisPort {
         }
     }
 
-    /** The thread that owns the pub/sub connection. */
+    /**
+     * The thread that owns the pub/sub connection. Besides the callers' channels it always listens to
+     * {@link #KEEPALIVE}, so the subscription count never drops to zero while the port is open: Jedis
+     * would otherwise end its read loop and hand the connection back to the pool with replies unread.
+     */
     private final class Subscriber extends JedisPubSub implements Runnable {
         private final Thread thread = new Thread(this, "latchkey-jedis-pubsub");
+        private volatile Connection connection;
+        /** True from the first confirmation on a connection until that connection fails; guarded by subscriptionLock for writes. */
+        volatile boolean connected;
+        private Set<String> initial = Set.of();
 
         void start() {
             thread.setDaemon(true);
             thread.start();
         }
 
+        /** Sends SUBSCRIBE or UNSUBSCRIBE (caller holds subscriptionLock); a failure is left to the reconnect loop. */
+        void send(String channel, boolean subscribe) {
+            try {
+                if (subscribe) {
+                    subscribe(channel);
+                } else {
+                    unsubscribe(channel);
+                }
+            } catch (RuntimeException e) {
+                // the connection is failing: run() reconnects and subscribes to the current set
+            }
+        }
+
         void stop() {
-            synchronized (subscriptionLock) {
-                if (isSubscribed()) {
-                    try {
-                        unsubscribe();
-                    } catch (RuntimeException ignored) {
-                        // connection already gone
-                    }
+            Connection c = connection;
+            if (c != null) {
+                c.setBroken(); // so that the pool destroys it instead of reusing it
+                try {
+                    c.forceDisconnect(); // ends the blocking read at once, even on a dead link
+                } catch (Exception ignored) {
+                    // already gone
+                }
+            } else if (connected) {
+                try {
+                    unsubscribe(); // a client type without direct connection access: end the loop politely
+                } catch (RuntimeException ignored) {
+                    // already gone
                 }
             }
             thread.interrupt();
@@ -259,18 +297,35 @@ final class JedisPort implements RedisPort {
         public void run() {
             long backoff = 50;
             while (!closed) {
-                List<String> now;
-                synchronized (subscriptionLock) {
-                    now = new ArrayList<>(channels);
-                }
-                if (now.isEmpty()) {
-                    now = List.of("latchkey:__idle__");
-                }
+                Connection c = null;
                 try {
-                    jedis.subscribe(this, now.toArray(String[]::new)); // blocks until unsubscribed or failed
-                    backoff = 50;
+                    synchronized (subscriptionLock) {
+                        Set<String> now = new java.util.HashSet<>(channels);
+                        now.add(KEEPALIVE);
+                        initial = now;
+                    }
+                    c = jedis instanceof JedisPooled || jedis instanceof JedisCluster ? connectionFor(KEEPALIVE) : null;
+                    connection = c;
+                    if (closed) {
+                        return;
+                    }
+                    // blocks until the connection fails or stop()
+                    if (c != null) {
+                        proceed(c, initial.toArray(String[]::new));
+                    } else {
+                        jedis.subscribe(this, initial.toArray(String[]::new));
+                    }
                 } catch (RuntimeException e) {
-                    // connection lost: resubscribe after a short pause; waiters fall back to their re-check
+                    // connection lost or refused: retry after a pause; waiters fall back to their re-check
+                } finally {
+                    synchronized (subscriptionLock) {
+                        connected = false;
+                    }
+                    connection = null;
+                    if (c != null) {
+                        c.setBroken();
+                        c.close();
+                    }
                 }
                 if (closed) {
                     return;
@@ -286,23 +341,27 @@ final class JedisPort implements RedisPort {
 
         @Override
         public void onSubscribe(String channel, int count) {
-            CountDownLatch latch = pending.remove(channel);
-            if (latch != null) {
-                latch.countDown();
-            }
             synchronized (subscriptionLock) {
-                // channels added while the connection was being (re)established
-                for (String c : pending.keySet()) {
-                    if (channels.contains(c) && !c.equals(channel)) {
-                        subscribe(c);
+                if (!connected) {
+                    connected = true;
+                    for (String c : channels) {
+                        if (!initial.contains(c)) {
+                            send(c, true); // added while the connection was being established
+                        }
                     }
+                }
+                CountDownLatch latch = pending.remove(channel);
+                if (latch != null) {
+                    latch.countDown();
                 }
             }
         }
 
         @Override
         public void onMessage(String channel, String message) {
-            listener.accept(channel, message);
+            if (!KEEPALIVE.equals(channel)) {
+                listener.accept(channel, message);
+            }
         }
     }
 }

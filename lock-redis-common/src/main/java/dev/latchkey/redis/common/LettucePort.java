@@ -1,6 +1,9 @@
 package dev.latchkey.redis.common;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -70,11 +73,17 @@ final class LettucePort implements RedisPort {
             b.withAuthentication(s.user() == null ? "default" : s.user(), s.password());
         }
         RedisURI uri = b.build();
+        // Connecting gives up after the same timeout as commands (Lettuce's default is 10 s).
+        SocketOptions socket = SocketOptions.builder().connectTimeout(s.timeout()).build();
         io.lettuce.core.AbstractRedisClient client;
         if (s.cluster()) {
-            client = RedisClusterClient.create(SharedResources.INSTANCE, uri);
+            RedisClusterClient cluster = RedisClusterClient.create(SharedResources.INSTANCE, uri);
+            cluster.setOptions(ClusterClientOptions.builder().socketOptions(socket).build());
+            client = cluster;
         } else {
-            client = RedisClient.create(SharedResources.INSTANCE, uri);
+            RedisClient single = RedisClient.create(SharedResources.INSTANCE, uri);
+            single.setOptions(ClientOptions.builder().socketOptions(socket).build());
+            client = single;
         }
         return new LettucePort(client, true, s.address());
     }
@@ -194,7 +203,7 @@ final class LettucePort implements RedisPort {
     @Override
     public void unsubscribe(String channel) {
         call("UNSUBSCRIBE", () -> {
-            pubsub().sync().unsubscribe(channel);
+            pubsub().async().unsubscribe(channel); // not awaited: commands on the connection stay in order
             return null;
         });
     }

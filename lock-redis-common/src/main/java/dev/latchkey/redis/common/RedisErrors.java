@@ -19,23 +19,53 @@ public final class RedisErrors {
         if (e instanceof LockException) {
             return (LockException) e;
         }
+        // The server's error code may sit in a cause (Lettuce wraps AUTH failures in "Unable to connect")
+        // or inside a script error ("ERR Error running script ...: -OOM command not allowed ...").
         String msg = String.valueOf(e.getMessage());
-        String upper = msg.toUpperCase(Locale.ROOT);
+        String codes = serverErrors(e);
         String hint;
-        if (upper.startsWith("READONLY")) {
+        if (codes.contains(" READONLY ")) {
             hint = "the server is a read-only replica (failover in progress?)";
-        } else if (upper.startsWith("OOM")) {
+        } else if (codes.contains(" OOM ")) {
             hint = "the server is out of memory (maxmemory reached)";
-        } else if (upper.contains("NOAUTH") || upper.contains("WRONGPASS") || upper.contains("AUTH")) {
-            hint = "authentication failed: check the password";
-        } else if (upper.startsWith("LOADING") || upper.startsWith("MASTERDOWN") || upper.startsWith("CLUSTERDOWN")) {
+        } else if (codes.contains(" NOAUTH ") || codes.contains(" WRONGPASS ") || codes.contains(" NOPERM ")
+                || codes.contains(" AUTH ")) {
+            hint = "authentication failed: check the user and password";
+        } else if (codes.contains(" LOADING ") || codes.contains(" MASTERDOWN ") || codes.contains(" CLUSTERDOWN ")
+                || codes.contains(" TRYAGAIN ")) {
             hint = "the server is not ready";
         } else if (isConnectionProblem(e)) {
             hint = "the server could not be reached or the connection was cut; the outcome of the call is unknown";
         } else {
             hint = "the server returned an error";
         }
-        return new LockUnavailableException("redis " + what + " failed at " + where + ": " + hint + " (" + msg + ")", e);
+        String detail = msg.equals(rootMessage(e)) ? msg : msg + ": " + rootMessage(e);
+        return new LockUnavailableException("redis " + what + " failed at " + where + ": " + hint + " (" + detail + ")", e);
+    }
+
+    /** The Redis error codes (upper-case words such as OOM, READONLY, WRONGPASS) found in the messages of the cause chain. */
+    private static String serverErrors(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m == null) {
+                continue;
+            }
+            for (String word : m.split("[^A-Za-z]+")) {
+                if (word.length() >= 3 && word.equals(word.toUpperCase(Locale.ROOT))) {
+                    out.append(word).append(' ');
+                }
+            }
+        }
+        return " " + out;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
     }
 
     /** Whether the server answered NOSCRIPT (the script cache was flushed). */

@@ -56,7 +56,10 @@ public interface RedisPort extends AutoCloseable {
      */
     void subscribe(String channel);
 
-    /** Removes a subscription made with {@link #subscribe}. */
+    /**
+     * Removes a subscription made with {@link #subscribe}. May return before the server confirms;
+     * a later {@link #subscribe} of the same channel is still ordered after it.
+     */
     void unsubscribe(String channel);
 
     /** Sets the listener for messages on subscribed channels: (channel, message). */

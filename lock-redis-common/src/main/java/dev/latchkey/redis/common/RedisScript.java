@@ -28,7 +28,11 @@ public final class RedisScript {
         }
     }
 
-    /** Loads a script from a class path resource next to {@code owner}. */
+    /**
+     * Loads a script from a class path resource next to {@code owner}. On the module path, the
+     * owner's package must be open to this module ({@code opens pkg to dev.latchkey.redis.common;}),
+     * because resources in a named module's packages are encapsulated.
+     */
     public static RedisScript resource(Class<?> owner, String resource) {
         try (InputStream in = owner.getResourceAsStream(resource)) {
             if (in == null) {

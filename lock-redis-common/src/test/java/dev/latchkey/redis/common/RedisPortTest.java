@@ -1,0 +1,135 @@
+package dev.latchkey.redis.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.latchkey.redis.testkit.RedisServer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The port's scripts and pub/sub against a real redis-server, for both clients. */
+class RedisPortTest {
+    private static final RedisScript ECHO = new RedisScript("echo.lua", "return {tonumber(ARGV[1]) + 1, KEYS[1], false}");
+    private static RedisServer server;
+
+    @BeforeAll
+    static void start() {
+        server = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static RedisPort open(String client) {
+        return RedisPorts.open(RedisSettings.parse(URI.create("redis-x://127.0.0.1:" + server.port() + "?client=" + client),
+                Set.of(), Duration.ofSeconds(30)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void eval_normalizesReplies_andRecoversFromScriptFlush(String client) {
+        try (RedisPort port = open(client)) {
+            for (int i = 0; i < 3; i++) {
+                server.command("SCRIPT", "FLUSH");
+                List<Object> reply = port.eval(ECHO, List.of("k"), List.of("41"));
+                assertEquals(42L, reply.get(0));
+                assertEquals("k", reply.get(1));
+                assertEquals(null, reply.get(2));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void subscribe_isConfirmedBeforeItReturns_soAnImmediatePublishArrives(String client) throws Exception {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        try (RedisPort port = open(client)) {
+            port.onMessage((channel, message) -> received.add(channel + "=" + message));
+            for (int i = 0; i < 20; i++) {
+                String channel = "confirmed-" + client + "-" + i;
+                port.subscribe(channel);
+                assertEquals("1", server.command("PUBLISH", channel, "m"), "subscribed when subscribe() returned");
+                assertEquals(channel + "=m", received.poll(2, TimeUnit.SECONDS));
+                port.unsubscribe(channel);
+            }
+        }
+    }
+
+    /**
+     * Regression: with Jedis, unsubscribing the last channel used to end the subscriber's read loop
+     * and hand the pub/sub connection back to the pool with a SUBSCRIBE reply still unread, so a later
+     * command on it read the wrong reply. A permanent keep-alive channel prevents that.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void subscribeUnsubscribeChurn_leavesCommandsAndMessagesIntact(String client) throws Exception {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        try (RedisPort port = open(client)) {
+            port.onMessage((channel, message) -> received.add(channel));
+            for (int i = 0; i < 200; i++) {
+                port.subscribe("churn");
+                port.unsubscribe("churn");
+                port.setNx("churn-key-" + client + i, "v");
+                assertEquals("v", port.get("churn-key-" + client + i));
+            }
+            port.subscribe("after");
+            server.command("PUBLISH", "after", "x");
+            assertEquals("after", received.poll(2, TimeUnit.SECONDS));
+            for (int i = 0; i < 50; i++) {
+                assertEquals(1L, port.eval(ECHO, List.of("k"), List.of("0")).get(0));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void subscriptionsSurviveAServerRestart(String client) throws Exception {
+        try (RedisServer own = RedisServer.start()) {
+            BlockingQueue<String> received = new LinkedBlockingQueue<>();
+            try (RedisPort port = RedisPorts.open(RedisSettings.parse(URI.create("redis-x://127.0.0.1:" + own.port()
+                    + "?client=" + client + "&timeout=1s"), Set.of(), Duration.ofSeconds(30)))) {
+                port.onMessage((channel, message) -> received.add(channel));
+                port.subscribe("survivor");
+                own.restart();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (received.isEmpty() && System.nanoTime() < deadline) {
+                    own.command("PUBLISH", "survivor", "x"); // until the client has resubscribed
+                    Thread.sleep(100);
+                }
+                assertEquals("survivor", received.poll());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis"})
+    void close_endsTheSubscriberThread(String client) throws Exception {
+        RedisPort port = open(client);
+        port.subscribe("closing");
+        port.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (subscriberThreads() > baseline && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(baseline, subscriberThreads(), "the pub/sub thread is gone after close");
+        assertFalse(server.command("CLIENT", "LIST").contains("sub=1 "), "its connection is closed");
+    }
+
+    private static long baseline = 0;
+
+    private static long subscriberThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("latchkey-jedis-pubsub")).count();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.latchkey.tck;
+
+import static dev.latchkey.Capability.LEASE_EXPIRY;
+import static dev.latchkey.Capability.MUTUAL_EXCLUSION;
+import static dev.latchkey.tck.Ctx.LEASE;
+import static dev.latchkey.tck.Ctx.SHORT;
+import static dev.latchkey.tck.Ctx.SLACK;
+import static dev.latchkey.tck.Level.OPTIONAL;
+import static dev.latchkey.tck.Level.REQUIRED;
+import static dev.latchkey.tck.Level.STOCHASTIC;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Lease expiry and crash recovery: no takeover before a lease ends, takeover soon after. */
+@TckGroup("lease expiry and crash recovery")
+final class ExpiryRules {
+    private ExpiryRules() {
+    }
+
+    @TckRule(level = REQUIRED, checks = LEASE_EXPIRY)
+    static void LE_01_noTakeoverBeforeTheLeaseEnds(Ctx c) throws Exception {
+        long asked = c.history.now();
+        c.participant("a").acquire(LEASE);
+        Optional<RecordedLease> next = c.participant("b").tryAcquire(LEASE.plus(SLACK), LEASE);
+        next.ifPresent(n -> c.check(n.acquiredAt() - asked >= LEASE.toNanos(),
+                "b took the lock over %.1f ms after a asked for a lease of %d ms", Ctx.ms(n.acquiredAt() - asked), LEASE.toMillis()));
+        c.checkHistory(false);
+    }
+
+    @TckRule(level = REQUIRED, checks = LEASE_EXPIRY)
+    static void LE_02_takeoverSoonAfterTheLeaseEnds(Ctx c) throws Exception {
+        RecordedLease abandoned = c.participant("a").acquire(LEASE);
+        RecordedLease next = c.participant("b").tryAcquire(LEASE.plus(SLACK).plus(SLACK), LEASE).orElseThrow(() -> new AssertionError(
+                "b could not take over a lock whose holder stopped, " + LEASE.plus(SLACK).plus(SLACK).toMillis()
+                        + " ms after a took it with a lease of " + LEASE.toMillis() + " ms"));
+        double after = Ctx.ms(next.acquiredAt() - abandoned.acquiredAt());
+        c.check(after <= LEASE.plus(SLACK).toMillis(), "b took over %.1f ms after a's grant of a %d ms lease", after, LEASE.toMillis());
+        c.observe("takeover %.1f ms after a %d ms lease was granted", after, LEASE.toMillis());
+    }
+
+    @TckRule(level = REQUIRED, checks = LEASE_EXPIRY)
+    static void LE_03_expiredLeaseIsInvalidAndNotifiesItsHolder(Ctx c) throws Exception {
+        Participant a = c.participant("a");
+        RecordedLease released = a.tryAcquire("other", Duration.ZERO, LEASE.multipliedBy(2)).orElseThrow();
+        AtomicLong wrongly = new AtomicLong(-1);
+        released.lease().onLost(e -> wrongly.set(c.history.now()));
+        released.release();
+        RecordedLease held = a.acquire(LEASE);
+        CompletableFuture<Long> lostAt = new CompletableFuture<>();
+        held.lease().onLost(e -> lostAt.complete(c.history.now()));
+        c.check(held.lease().isValid(), "a fresh lease is not valid");
+        c.outlive(held, Duration.ofMillis(1));
+        c.check(!held.lease().isValid(), "the lease is still valid after its deadline");
+        c.check(held.lease().remaining().isZero(), "an expired lease reports %s remaining", held.lease().remaining());
+        long notified = c.await(lostAt, SLACK, "the loss listener of the expired lease");
+        c.outlive(released, SHORT);
+        c.check(wrongly.get() < 0, "the loss listener of a lease released normally ran");
+        c.observe("listener ran %.1f ms after the deadline", Ctx.ms(notified - held.deadline()));
+    }
+
+    @TckRule(level = OPTIONAL, checks = LEASE_EXPIRY, needs = FaultKind.CLIENT_CRASH)
+    static void LE_04_crashedHolderIsTakenOverAfterItsLease(Ctx c) throws Exception {
+        if (c.harness.uri().isPresent()) {
+            ChildProcess.crashScenario(c, c.harness.uri().get());
+            return;
+        }
+        Participant a = c.participant("a");
+        long asked = c.history.now();
+        RecordedLease held = a.acquire(LEASE);
+        c.harness.crash(a.client);
+        c.history.note("a", c.lock, "crashed");
+        RecordedLease next = c.participant("b").tryAcquire(LEASE.plus(SLACK).plus(SLACK), LEASE).orElseThrow(() -> new AssertionError(
+                "b could not take over from the crashed holder within " + LEASE.plus(SLACK).plus(SLACK).toMillis() + " ms"));
+        c.check(next.acquiredAt() - asked >= LEASE.toNanos(), "b took over %.1f ms after the crashed holder asked for a %d ms lease",
+                Ctx.ms(next.acquiredAt() - asked), LEASE.toMillis());
+        double after = Ctx.ms(next.acquiredAt() - held.acquiredAt());
+        c.check(after <= LEASE.plus(SLACK).toMillis(), "b took over %.1f ms after the crashed holder's %d ms lease was granted",
+                after, LEASE.toMillis());
+        c.observe("in-process crash; takeover %.1f ms after the grant of a %d ms lease", after, LEASE.toMillis());
+        c.checkHistory(false);
+    }
+
+    @TckRule(level = REQUIRED, checks = LEASE_EXPIRY)
+    static void LE_05_releaseAfterTheLeaseEndedReportsTheLoss(Ctx c) throws Exception {
+        RecordedLease held = c.participant("a").acquire(LEASE);
+        c.outlive(held, SHORT);
+        c.expectLoss(held::release, "a release after the lease ran out");
+    }
+
+    /**
+     * The GETSET race: racers with different leases wait for an abandoned lock; each winner keeps
+     * its lease to the end. Every hold must stay exclusive for its whole lease (a loser that rewrites
+     * the expiry with its own, shorter lease breaks this) and end on time (a longer one delays it).
+     */
+    @TckRule(level = STOCHASTIC, checks = MUTUAL_EXCLUSION)
+    static void LE_06_expiredLockIsTakenOverByExactlyOneRacer(Ctx c) throws Exception {
+        Duration unit = TckTime.millis(100);
+        int racers = 6;
+        c.participant("a").acquire(LEASE);
+        Duration budget = LEASE.plus(unit.multipliedBy(racers * (racers + 1) / 2)).plus(SLACK.multipliedBy(racers));
+        List<CompletableFuture<Optional<RecordedLease>>> waits = new ArrayList<>();
+        for (int i = 0; i < racers; i++) {
+            Participant r = c.participant("r" + i);
+            Duration lease = unit.multipliedBy(i + 1);
+            waits.add(c.fork(r.id, () -> r.tryAcquire(budget, lease)));
+        }
+        List<RecordedLease> holds = new ArrayList<>();
+        for (CompletableFuture<Optional<RecordedLease>> w : waits) {
+            c.await(w, budget.plus(SLACK), "a racer").ifPresent(holds::add);
+        }
+        c.checkHistory(false);
+        holds.sort(Comparator.comparingLong(RecordedLease::acquiredAt));
+        c.check(holds.size() == racers, "only %d of %d racers got the lock within %d ms", holds.size(), racers, budget.toMillis());
+        for (int i = 1; i < holds.size(); i++) {
+            RecordedLease prev = holds.get(i - 1);
+            double late = Ctx.ms(holds.get(i).acquiredAt() - prev.deadline());
+            c.check(late <= SLACK.toMillis(), "%s's hold lasted %.1f ms past its lease: its expiry was pushed back%s",
+                    prev.process(), late, c.historyTail());
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.latchkey.tck;
+
+import dev.latchkey.Capability;
+import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Runs rules against one {@link TckHarness} without any test framework: the programmatic entry
+ * point ({@code lockctl tck}), and what the JUnit entry points call for each rule.
+ *
+ * <pre>{@code
+ * try (TckHarness harness = TckHarness.forUri(URI.create("inmemory:"))) {
+ *     TckReport report = TckRunner.run(harness);
+ *     report.writeTo(Path.of("target/lock-tck"));
+ * }
+ * }</pre>
+ *
+ * <p>How an outcome is decided: a rule needing a fault the harness lacks is SKIPPED; otherwise it
+ * runs (in its own thread, for at most {@link #RULE_TIMEOUT}); success is PASS if the backend
+ * declares the rule's capability (core rules always count as declared), else OBSERVED_SAFE; a failure
+ * is FAIL, respectively OBSERVED_UNSAFE (an operation the backend does not support counts as a
+ * failure: "unsupported: ..."); an unmet precondition is SKIPPED with the reason.
+ *
+ * <p>Rules run one at a time. A runner is thread-compatible: use it from one thread.
+ */
+public final class TckRunner {
+    /** The longest a rule may run before it counts as hung (scaled). */
+    public static final Duration RULE_TIMEOUT = TckTime.millis(120_000);
+
+    private final TckHarness harness;
+    private final Set<Capability> declared;
+    private final Set<FaultKind> faults;
+
+    /** Asks the harness once for its declared capabilities and faults. */
+    public TckRunner(TckHarness harness) {
+        this.harness = harness;
+        this.declared = Capability.closure(harness.declared());
+        EnumSet<FaultKind> available = EnumSet.of(FaultKind.CLIENT_PAUSE);
+        available.addAll(harness.faults());
+        if (harness.uri().isPresent()) {
+            available.add(FaultKind.CLIENT_CRASH);
+        }
+        this.faults = available;
+    }
+
+    /** Runs every rule against {@code harness}. Does not close the harness. */
+    public static TckReport run(TckHarness harness) {
+        TckRunner runner = new TckRunner(harness);
+        long start = System.nanoTime();
+        List<RuleResult> results = new ArrayList<>();
+        for (Rule rule : Rule.all()) {
+            results.add(runner.run(rule));
+        }
+        return runner.report(results, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    /** The capabilities the backend declares, closed under {@link Capability#implied()}. */
+    public Set<Capability> declared() {
+        return declared;
+    }
+
+    /** The faults available: the harness's, plus CLIENT_PAUSE, plus CLIENT_CRASH if it has a URI. */
+    public Set<FaultKind> faults() {
+        return faults;
+    }
+
+    /** Runs one rule. */
+    public RuleResult run(Rule rule) {
+        long start = System.nanoTime();
+        Set<FaultKind> missing = EnumSet.noneOf(FaultKind.class);
+        missing.addAll(rule.needs());
+        missing.removeAll(faults);
+        if (!missing.isEmpty()) {
+            return result(rule, Outcome.SKIPPED, start, "needs " + missing + ", which the harness of '"
+                    + harness.label() + "' cannot inject");
+        }
+        boolean claimed = rule.capability().map(declared::contains).orElse(true);
+        Throwable failure;
+        String observations;
+        try (Ctx ctx = new Ctx(harness, rule)) {
+            failure = runBody(rule, ctx);
+            observations = ctx.observations();
+        }
+        if (failure == null) {
+            return result(rule, claimed ? Outcome.PASS : Outcome.OBSERVED_SAFE, start, observations);
+        }
+        if (failure instanceof Ctx.Precondition) {
+            return result(rule, Outcome.SKIPPED, start, "precondition not met: " + failure.getMessage());
+        }
+        String evidence = failure instanceof AssertionError ? failure.getMessage()
+                : failure instanceof UnsupportedOperationException ? "unsupported: " + failure.getMessage()
+                : Ctx.stack(failure);
+        return result(rule, claimed ? Outcome.FAIL : Outcome.OBSERVED_UNSAFE, start, evidence);
+    }
+
+    /** A report of {@code results} for this runner's harness. */
+    public TckReport report(List<RuleResult> results, long durationMs) {
+        return new TckReport(harness.label(), names(declared), names(faults), TckTime.scale(), durationMs, results);
+    }
+
+    private static Throwable runBody(Rule rule, Ctx ctx) {
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                rule.body.invoke(null, ctx);
+            } catch (InvocationTargetException e) {
+                failure[0] = e.getCause();
+            } catch (ReflectiveOperationException e) {
+                failure[0] = e;
+            }
+        }, "tck-" + rule.id());
+        t.setDaemon(true);
+        t.start();
+        try {
+            TimeUnit.MILLISECONDS.timedJoin(t, RULE_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            t.interrupt();
+            return new AssertionError("the TCK was interrupted while running " + rule.name());
+        }
+        if (t.isAlive()) {
+            AssertionError hung = new AssertionError("the rule did not finish within " + RULE_TIMEOUT.toMillis() + " ms");
+            hung.setStackTrace(t.getStackTrace());
+            t.interrupt();
+            return new AssertionError(Ctx.stack(hung) + ctx.historyTail());
+        }
+        return failure[0]; // visible: the thread has terminated
+    }
+
+    private static RuleResult result(Rule rule, Outcome outcome, long startNanos, String message) {
+        return new RuleResult(rule.id(), rule.name(), rule.level(), rule.group(), rule.capabilityName(), outcome,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), message == null ? "" : message);
+    }
+
+    private static List<String> names(Set<? extends Enum<?>> values) {
+        return values.stream().map(Enum::name).collect(Collectors.toList());
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The Latchkey conformance kit: rules, history checkers, the fault SPI, JUnit 5 entry points and
+ * reports. It knows backends only through the API and SPI of {@code dev.latchkey.api}.
+ */
+module dev.latchkey.tck {
+    requires transitive dev.latchkey.api;
+    requires transitive org.junit.jupiter.api;
+
+    exports dev.latchkey.tck;
+    opens dev.latchkey.tck to org.junit.platform.commons;
+}

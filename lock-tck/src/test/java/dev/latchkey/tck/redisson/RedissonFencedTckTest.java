@@ -1,0 +1,12 @@
+package dev.latchkey.tck.redisson;
+
+import dev.latchkey.tck.LockTck;
+import dev.latchkey.tck.TckHarness;
+
+/** Redisson's RFencedLock characterised by the TCK against a real Redis: its row of the matrix. */
+class RedissonFencedTckTest extends LockTck {
+    @Override
+    protected TckHarness harness() {
+        return new RedissonHarness(true);
+    }
+}
