@@ -1,0 +1,118 @@
+package dev.latchkey.redis.lua;
+
+import dev.latchkey.LockClient;
+import dev.latchkey.redis.common.KeyNaming;
+import dev.latchkey.redis.common.RedisPort;
+import dev.latchkey.redis.common.RedisPorts;
+import dev.latchkey.spi.Arguments;
+import dev.latchkey.spi.LockEngine;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Builds a {@code redis-lua} {@link LockClient} on a Redis client the application already has:
+ * <pre>{@code
+ * LockClient locks = RedisLuaLocks.jedis(jedisPooled);                       // defaults
+ * LockClient locks = RedisLuaLocks.builder().lease(Duration.ofSeconds(10))
+ *         .prefix("app:locks:").fallback(Duration.ofSeconds(5)).lettuce(redisClient);
+ * }</pre>
+ * The lock client uses the given client's connections (plus one pub/sub connection of its own) and
+ * leaves the client open when it is closed. Only the library of the client you pass needs to be on
+ * the class path. The equivalent URI form is {@code redis-lua://host:6379?lease=30s&fallback=5s}.
+ *
+ * <p>Thread-safety: the static methods are thread-safe; a {@link Builder} is not, but the clients
+ * it builds are. On lease loss: see {@link dev.latchkey.Lease}.
+ */
+public final class RedisLuaLocks {
+    private RedisLuaLocks() {
+    }
+
+    /** A lock client over a Jedis {@code JedisPooled} or {@code JedisCluster}, with default options. */
+    public static LockClient jedis(redis.clients.jedis.UnifiedJedis jedis) {
+        return builder().jedis(jedis);
+    }
+
+    /** A lock client over a Lettuce {@code RedisClient} or {@code RedisClusterClient}, with default options. */
+    public static LockClient lettuce(io.lettuce.core.AbstractRedisClient client) {
+        return builder().lettuce(client);
+    }
+
+    /** Options for a lock client over an existing Redis client. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options: lease (default 30 s), key prefix (default {@code latchkey:}), fallback (default 5 s), fair (default false), timeout (default 2 s). Not thread-safe. */
+    public static final class Builder {
+        private Duration lease = RedisLuaLockProvider.DEFAULT_LEASE;
+        private Duration fallback = RedisLuaLockProvider.DEFAULT_FALLBACK;
+        private Duration timeout = Duration.ofSeconds(2);
+        private String prefix = "latchkey:";
+        private boolean fair;
+
+        private Builder() {
+        }
+
+        /** The lease used where a call gives none. */
+        public Builder lease(Duration lease) {
+            Arguments.leaseMillis(lease);
+            this.lease = lease;
+            return this;
+        }
+
+        /** The prefix of every key and channel; must not contain '{' or '}'. */
+        public Builder prefix(String prefix) {
+            new KeyNaming(prefix);
+            this.prefix = prefix;
+            return this;
+        }
+
+        /** The longest a waiter sleeps without a wake-up message before it checks again. */
+        public Builder fallback(Duration fallback) {
+            this.fallback = RedisLuaLockProvider.positive("fallback", fallback);
+            return this;
+        }
+
+        /** Whether waiters are granted the lock in arrival order (see the {@code fair} URI option). */
+        public Builder fair(boolean fair) {
+            this.fair = fair;
+            return this;
+        }
+
+        /** How long to wait for a subscription to be confirmed (Jedis; Lettuce uses its own command timeout). */
+        public Builder timeout(Duration timeout) {
+            this.timeout = RedisLuaLockProvider.positive("timeout", timeout);
+            return this;
+        }
+
+        /**
+         * A lock client over a Jedis {@code JedisPooled} or {@code JedisCluster}, checked with PING.
+         *
+         * @throws dev.latchkey.LockUnavailableException if the server cannot be reached
+         */
+        public LockClient jedis(redis.clients.jedis.UnifiedJedis jedis) {
+            Objects.requireNonNull(jedis, "jedis");
+            return build(RedisPorts.jedis(jedis, timeout));
+        }
+
+        /**
+         * A lock client over a Lettuce {@code RedisClient} or {@code RedisClusterClient}, checked with PING.
+         *
+         * @throws dev.latchkey.LockUnavailableException if the server cannot be reached
+         */
+        public LockClient lettuce(io.lettuce.core.AbstractRedisClient client) {
+            Objects.requireNonNull(client, "client");
+            return build(RedisPorts.lettuce(client));
+        }
+
+        private LockClient build(RedisPort port) {
+            try {
+                port.ping();
+            } catch (RuntimeException e) {
+                port.close();
+                throw e;
+            }
+            return LockEngine.client(new LuaLockDriver(port, new KeyNaming(prefix), fallback, fair), lease);
+        }
+    }
+}

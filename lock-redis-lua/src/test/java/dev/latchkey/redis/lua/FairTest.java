@@ -1,0 +1,169 @@
+package dev.latchkey.redis.lua;
+
+import static dev.latchkey.redis.lua.TestRedis.name;
+import static dev.latchkey.redis.lua.TestRedis.open;
+import static dev.latchkey.redis.lua.TestRedis.scaledMillis;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.latchkey.Capability;
+import dev.latchkey.Lease;
+import dev.latchkey.LockClient;
+import dev.latchkey.redis.testkit.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Fair mode ({@code fair=true}): arrival order across clients, no stall behind a waiter that left, no barging. */
+class FairTest {
+    private static RedisServer server;
+
+    @BeforeAll
+    static void start() {
+        server = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void waitersFromManyClients_areGrantedInArrivalOrder_andEachReleaseWakesOnlyTheNext(String client) throws Exception {
+        String name = name("fair-order");
+        List<LockClient> clients = new ArrayList<>();
+        try (LockClient holder = open(server.port(), client, "fair=true")) {
+            assertTrue(holder.capabilities().contains(Capability.FAIR));
+            for (int i = 0; i < 4; i++) {
+                clients.add(open(server.port(), client, "fair=true&fallback=30s"));
+            }
+            Lease held = holder.lock(name).acquire(Duration.ofSeconds(30));
+            ConcurrentLinkedQueue<Integer> order = new ConcurrentLinkedQueue<>();
+            List<CompletableFuture<Void>> waiters = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int id = i;
+                waiters.add(CompletableFuture.runAsync(() -> {
+                    try (Lease lease = clients.get(id).lock(name).acquire(Duration.ofSeconds(30), Duration.ofSeconds(10))) {
+                        order.add(id);
+                        Thread.sleep(30);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+                Thread.sleep(150);
+            }
+            assertEquals(4, holder.inspect(name).orElseThrow().waiters(), "four queued waiters");
+            assertTrue(holder.lock(name).tryAcquire().isEmpty());
+            held.release();
+            CompletableFuture.allOf(waiters.toArray(CompletableFuture[]::new)).get(scaledMillis(5_000), TimeUnit.MILLISECONDS);
+            assertEquals(List.of(0, 1, 2, 3), List.copyOf(order));
+            assertEquals(0, holder.inspect(name).orElseThrow().waiters(), "the queue is empty again");
+            assertEquals("0", server.command("EXISTS", "latchkey:{" + name + "}:queue"));
+            assertEquals("0", server.command("EXISTS", "latchkey:{" + name + "}:places"));
+        } finally {
+            clients.forEach(LockClient::close);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void localWaitersOfOneClient_areGrantedInArrivalOrderToo(String client) throws Exception {
+        String name = name("fair-local");
+        try (LockClient holder = open(server.port(), client, "fair=true"); LockClient c = open(server.port(), client, "fair=true&fallback=30s")) {
+            Lease held = holder.lock(name).acquire(Duration.ofSeconds(30));
+            ConcurrentLinkedQueue<Integer> order = new ConcurrentLinkedQueue<>();
+            List<CompletableFuture<Lease>> waiters = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int id = i;
+                CompletableFuture<Lease> f = c.lock(name).acquireAsync(Duration.ofSeconds(30), Duration.ofSeconds(10)).toCompletableFuture();
+                waiters.add(f.thenApply(lease -> {
+                    order.add(id);
+                    lease.release();
+                    return lease;
+                }));
+                Thread.sleep(150);
+            }
+            held.release();
+            CompletableFuture.allOf(waiters.toArray(CompletableFuture[]::new)).get(scaledMillis(5_000), TimeUnit.MILLISECONDS);
+            assertEquals(List.of(0, 1, 2, 3), List.copyOf(order));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void aWaiterThatGaveUp_doesNotStallTheQueue(String client) throws Exception {
+        String name = name("fair-quit");
+        try (LockClient holder = open(server.port(), client, "fair=true");
+             LockClient quitter = open(server.port(), client, "fair=true&fallback=30s");
+             LockClient stayer = open(server.port(), client, "fair=true&fallback=30s")) {
+            Lease held = holder.lock(name).acquire(Duration.ofSeconds(30));
+            CompletableFuture<Optional<Lease>> first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return quitter.lock(name).tryAcquire(Duration.ofMillis(300), Duration.ofSeconds(10));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(100);
+            CompletableFuture<Lease> second = stayer.lock(name).acquireAsync(Duration.ofSeconds(30), Duration.ofSeconds(10)).toCompletableFuture();
+            assertTrue(first.get(scaledMillis(3_000), TimeUnit.MILLISECONDS).isEmpty());
+            long t0 = System.nanoTime();
+            held.release();
+            Lease next = second.get(scaledMillis(2_000), TimeUnit.MILLISECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < scaledMillis(1_000), "handed over " + ms + " ms after the release");
+            next.release();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void aCrashedWaitersPlace_runsOut_andTheNextWaiterFollowsWithoutTheFallback(String client) throws Exception {
+        String name = name("fair-ghost");
+        try (LockClient holder = open(server.port(), client, "fair=true"); LockClient c = open(server.port(), client, "fair=true&fallback=30s")) {
+            Lease held = holder.lock(name).acquire(Duration.ofSeconds(30));
+            // A waiter that queued and died: its place lasts 800 ms more on the server's clock.
+            List<?> time = (List<?>) server.call("TIME");
+            long now = Long.parseLong(time.get(0).toString()) * 1000 + Long.parseLong(time.get(1).toString()) / 1000;
+            server.command("ZADD", "latchkey:{" + name + "}:queue", "1", "ghost:1");
+            server.command("ZADD", "latchkey:{" + name + "}:places", Long.toString(now + 800), "ghost:1");
+            CompletableFuture<Lease> waiting = c.lock(name).acquireAsync(Duration.ofSeconds(30), Duration.ofSeconds(10)).toCompletableFuture();
+            Thread.sleep(100);
+            long t0 = System.nanoTime();
+            held.release(); // wakes the ghost, which never comes
+            Lease next = waiting.get(scaledMillis(3_000), TimeUnit.MILLISECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms >= 500 && ms < scaledMillis(2_000), "the ghost's place held the queue for " + ms + " ms");
+            assertFalse(server.command("ZRANGE", "latchkey:{" + name + "}:queue", "0", "-1").contains("ghost"));
+            next.release();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void noBarging_whileOthersWait_andASingleAttemptNeverQueues(String client) throws Exception {
+        String name = name("fair-barge");
+        try (LockClient a = open(server.port(), client, "fair=true"); LockClient b = open(server.port(), client, "fair=true&fallback=30s")) {
+            Lease held = a.lock(name).acquire(Duration.ofSeconds(30));
+            assertTrue(b.lock(name).tryAcquire().isEmpty());
+            assertEquals(0, a.inspect(name).orElseThrow().waiters(), "a single attempt does not queue");
+            CompletableFuture<Lease> waiting = b.lock(name).acquireAsync(Duration.ofSeconds(30), Duration.ofSeconds(10)).toCompletableFuture();
+            Thread.sleep(150);
+            held.release();
+            Lease next = waiting.get(scaledMillis(2_000), TimeUnit.MILLISECONDS);
+            assertTrue(a.lock(name).tryAcquire().isEmpty(), "held by the waiter");
+            next.release();
+            assertTrue(a.lock(name).tryAcquire().isPresent(), "free and nobody queued: a single attempt wins");
+        }
+    }
+}

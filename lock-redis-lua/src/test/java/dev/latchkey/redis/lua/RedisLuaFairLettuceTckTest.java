@@ -1,0 +1,18 @@
+package dev.latchkey.redis.lua;
+
+import dev.latchkey.tck.LockTck;
+import dev.latchkey.tck.TckHarness;
+import org.junit.jupiter.api.Tag;
+
+/**
+ * The conformance kit against redis-lua in fair mode over Lettuce (which also declares FAIR); report in
+ * target/lock-tck/. In the soak profile ({@code ./mvnw -Psoak verify}) to keep the default build short;
+ * {@link FairTest} covers fair mode in every build.
+ */
+@Tag("soak")
+class RedisLuaFairLettuceTckTest extends LockTck {
+    @Override
+    protected TckHarness harness() {
+        return new RedisLuaHarness("lettuce", true);
+    }
+}
