@@ -94,13 +94,6 @@ final class CliHarness implements TckHarness {
 
     @Override
     public void pauseServer(Duration duration) {
-        server.pause();
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            server.resume();
-        }
+        server.pauseFor(duration);
     }
 }

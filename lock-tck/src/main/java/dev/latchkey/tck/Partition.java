@@ -17,4 +17,24 @@ public interface Partition {
 
     /** Ends any cut or black hole; new connections work again. */
     void restore();
+
+    /** A partition from three actions, e.g. {@code Partition.of(proxy::cut, proxy::blackhole, proxy::restore)}. */
+    static Partition of(Runnable cut, Runnable blackhole, Runnable restore) {
+        return new Partition() {
+            @Override
+            public void cut() {
+                cut.run();
+            }
+
+            @Override
+            public void blackhole() {
+                blackhole.run();
+            }
+
+            @Override
+            public void restore() {
+                restore.run();
+            }
+        };
+    }
 }

@@ -72,14 +72,7 @@ final class GetSetHarness implements TckHarness {
 
     @Override
     public void pauseServer(Duration duration) {
-        server.pause();
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            server.resume();
-        }
+        server.pauseFor(duration);
     }
 
     @Override
@@ -87,22 +80,7 @@ final class GetSetHarness implements TckHarness {
         TcpProxy proxy = TcpProxy.start(server.host(), server.port());
         LockClient lockClient = Locks.open(uri(proxy.port(), ""));
         LockClient closesProxy = new ForwardingClient(lockClient, proxy);
-        return new PartitionedClient(closesProxy, new Partition() {
-            @Override
-            public void cut() {
-                proxy.cut();
-            }
-
-            @Override
-            public void blackhole() {
-                proxy.blackhole();
-            }
-
-            @Override
-            public void restore() {
-                proxy.restore();
-            }
-        });
+        return new PartitionedClient(closesProxy, Partition.of(proxy::cut, proxy::blackhole, proxy::restore));
     }
 
     @Override

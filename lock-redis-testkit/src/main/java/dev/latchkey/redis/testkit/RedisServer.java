@@ -161,6 +161,21 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
+     * Freezes the server (SIGSTOP) for {@code duration}, then lets it go on (SIGCONT), even if the
+     * wait is interrupted (the interrupt flag is kept).
+     */
+    public void pauseFor(Duration duration) {
+        pause();
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            resume();
+        }
+    }
+
+    /**
      * Starts the server again on the same port and waits until it answers PING; a running server is
      * stopped first. Data is lost unless the extra arguments enabled persistence.
      *

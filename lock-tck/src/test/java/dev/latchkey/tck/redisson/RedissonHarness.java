@@ -62,36 +62,14 @@ final class RedissonHarness implements TckHarness {
 
     @Override
     public void pauseServer(Duration duration) {
-        server.pause();
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            server.resume();
-        }
+        server.pauseFor(duration);
     }
 
     @Override
     public PartitionedClient newPartitionedClient() {
         TcpProxy proxy = TcpProxy.start(server.host(), server.port());
         proxies.add(proxy);
-        return new PartitionedClient(Locks.open(uri(proxy.port())), new Partition() {
-            @Override
-            public void cut() {
-                proxy.cut();
-            }
-
-            @Override
-            public void blackhole() {
-                proxy.blackhole();
-            }
-
-            @Override
-            public void restore() {
-                proxy.restore();
-            }
-        });
+        return new PartitionedClient(Locks.open(uri(proxy.port())), Partition.of(proxy::cut, proxy::blackhole, proxy::restore));
     }
 
     @Override
