@@ -101,6 +101,19 @@ public final class EngineClient implements LockClient {
         return "LockClient[" + clientId + ", " + describe() + "]";
     }
 
+    /**
+     * Remembers a live lease so that close can release it. Leases abandoned without release stop
+     * being tracked once their deadline has passed (a sweep every 1024 grants keeps this cheap), so
+     * a long-lived client does not accumulate them.
+     */
+    void track(EngineLease lease) {
+        live.add(lease);
+        if (sequence.get() % 1024 == 0) {
+            long now = now();
+            live.removeIf(l -> l.abandonedBy(now));
+        }
+    }
+
     String newToken() {
         return clientId + ":" + sequence.incrementAndGet();
     }

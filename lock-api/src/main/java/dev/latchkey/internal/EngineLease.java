@@ -44,11 +44,11 @@ final class EngineLease implements Lease {
     private long leaseMillis;
     private LockLostException lost;
     /** Whether a release attempt failed with its outcome unknown (its retry may find the lock already freed). */
-    private boolean releaseInDoubt;
+    private volatile boolean releaseInDoubt;
     /** The ticker reading when the first such attempt was sent (any value, 0 included, is a valid reading). */
     private long releaseInDoubtSentNanos;
-    private ScheduledFuture<?> renewal;
-    private ScheduledFuture<?> expiryWatch;
+    private volatile ScheduledFuture<?> renewal;
+    private volatile ScheduledFuture<?> expiryWatch;
     /** Whether a renewal call is in flight. */
     private boolean renewing;
 
@@ -87,6 +87,11 @@ final class EngineLease implements Lease {
             return Duration.ZERO;
         }
         return Duration.ofNanos(Math.max(0, deadlineNanos - client.now()));
+    }
+
+    /** Held in our books, past its deadline, not renewing and unwatched: nobody will release it. */
+    boolean abandonedBy(long now) {
+        return state == State.HELD && renewal == null && expiryWatch == null && !releaseInDoubt && now - deadlineNanos >= 0;
     }
 
     @Override

@@ -152,7 +152,7 @@ final class EngineLock implements DistributedLock {
         }
         EngineLease lease = new EngineLease(client, name, token, grant.fencingToken(),
                 grant.sentNanos() + leaseMillis * 1_000_000L, leaseMillis);
-        client.live.add(lease);
+        client.track(lease);
         if (client.isClosed()) {
             lease.releaseQuietly();
             client.ensureOpen();

@@ -89,8 +89,9 @@ final class JedisPort implements RedisPort {
     }
 
     @Override
-    public boolean setNx(String key, String value) {
-        return "OK".equals(call("SET NX", () -> jedis.set(key, value, SetParams.setParams().nx())));
+    public boolean setNx(String key, String value, long ttlMillis) {
+        SetParams params = ttlMillis > 0 ? SetParams.setParams().nx().px(ttlMillis) : SetParams.setParams().nx();
+        return "OK".equals(call("SET NX", () -> jedis.set(key, value, params)));
     }
 
     @Override

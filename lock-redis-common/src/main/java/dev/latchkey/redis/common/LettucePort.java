@@ -112,8 +112,9 @@ final class LettucePort implements RedisPort {
     }
 
     @Override
-    public boolean setNx(String key, String value) {
-        return "OK".equals(call("SET NX", () -> commands.set(key, value, SetArgs.Builder.nx())));
+    public boolean setNx(String key, String value, long ttlMillis) {
+        SetArgs args = ttlMillis > 0 ? SetArgs.Builder.nx().px(ttlMillis) : SetArgs.Builder.nx();
+        return "OK".equals(call("SET NX", () -> commands.set(key, value, args)));
     }
 
     @Override

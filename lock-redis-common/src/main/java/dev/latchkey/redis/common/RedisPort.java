@@ -17,8 +17,11 @@ public interface RedisPort extends AutoCloseable {
      */
     List<Object> eval(RedisScript script, List<String> keys, List<String> args);
 
-    /** {@code SET key value NX}: true if set. */
-    boolean setNx(String key, String value);
+    /**
+     * {@code SET key value NX}, with {@code PX ttlMillis} in the same command when {@code ttlMillis > 0}
+     * (so no crash can leave the key without its expiry): true if set.
+     */
+    boolean setNx(String key, String value, long ttlMillis);
 
     /** {@code GET key}. */
     String get(String key);

@@ -53,6 +53,22 @@ class RedisPortTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jedis", "lettuce"})
+    void setNx_setsOnlyAbsentKeys_withTheTtlInTheSameCommand(String client) {
+        try (RedisPort port = open(client)) {
+            String key = "setnx-" + client;
+            server.command("DEL", key, key + "-bare");
+            assertTrue(port.setNx(key, "a", 60_000));
+            assertFalse(port.setNx(key, "b", 60_000));
+            assertEquals("a", port.get(key));
+            long ttl = port.pttl(key);
+            assertTrue(ttl > 50_000 && ttl <= 60_000, "PTTL " + ttl);
+            assertTrue(port.setNx(key + "-bare", "c", 0));
+            assertEquals(-1L, port.pttl(key + "-bare"), "no TTL asked, none set");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
     void subscribe_isConfirmedBeforeItReturns_soAnImmediatePublishArrives(String client) throws Exception {
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         try (RedisPort port = open(client)) {
@@ -81,7 +97,7 @@ class RedisPortTest {
             for (int i = 0; i < 200; i++) {
                 port.subscribe("churn");
                 port.unsubscribe("churn");
-                port.setNx("churn-key-" + client + i, "v");
+                port.setNx("churn-key-" + client + i, "v", 0);
                 assertEquals("v", port.get("churn-key-" + client + i));
             }
             port.subscribe("after");

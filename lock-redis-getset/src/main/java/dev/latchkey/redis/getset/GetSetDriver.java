@@ -178,7 +178,7 @@ final class GetSetDriver implements LockDriver {
     }
 
     private boolean articleAttempt(String key, String value) {
-        if (port.setNx(key, value)) {
+        if (port.setNx(key, value, 0)) { // the article's SETNX: no TTL
             return true;
         }
         String current = port.get(key);
@@ -190,8 +190,7 @@ final class GetSetDriver implements LockDriver {
     }
 
     private boolean checkedAttempt(String key, String value, long leaseMillis) {
-        if (port.setNx(key, value)) {
-            port.pexpire(key, leaseMillis + TTL_MARGIN_MILLIS);
+        if (port.setNx(key, value, leaseMillis + TTL_MARGIN_MILLIS)) { // SET NX PX: never a key without TTL
             return true;
         }
         String current = port.get(key);

@@ -50,8 +50,8 @@ final class HookedPort implements RedisPort {
     }
 
     @Override
-    public boolean setNx(String key, String value) {
-        return real.setNx(key, value);
+    public boolean setNx(String key, String value, long ttlMillis) {
+        return real.setNx(key, value, ttlMillis);
     }
 
     @Override

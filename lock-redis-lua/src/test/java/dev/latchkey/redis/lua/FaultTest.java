@@ -125,6 +125,18 @@ class FaultTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jedis", "lettuce"})
+    void readOnlyReplica_isReportedOnAcquire_andGrantsNothing(String client) throws Exception {
+        try (RedisServer master = RedisServer.start(); RedisServer replica = RedisServer.start();
+             LockClient c = open(replica.port(), client, "")) {
+            replica.command("REPLICAOF", master.host(), String.valueOf(master.port()));
+            LockUnavailableException e = assertThrows(LockUnavailableException.class, () -> c.lock(name("ro")).tryAcquire());
+            assertTrue(e.getMessage().contains("read-only replica"), e.getMessage());
+            assertEquals("0", master.command("DBSIZE"), "nothing was granted anywhere");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
     void connectionCutMidHold_renewalFails_onLostFiresBeforeAnyoneElseIsGranted(String client) throws Exception {
         String name = name("partition");
         try (RedisServer server = RedisServer.start(); TcpProxy proxy = TcpProxy.start(server.host(), server.port());
