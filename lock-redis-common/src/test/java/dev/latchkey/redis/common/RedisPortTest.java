@@ -12,25 +12,13 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The port's scripts and pub/sub against a real redis-server, for both clients. */
 class RedisPortTest {
     private static final RedisScript ECHO = new RedisScript("echo.lua", "return {tonumber(ARGV[1]) + 1, KEYS[1], false}");
-    private static RedisServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    private static final RedisServer server = RedisServer.shared();
 
     private static RedisPort open(String client) {
         return RedisPorts.open(RedisSettings.parse(URI.create("redis-x://127.0.0.1:" + server.port() + "?client=" + client),

@@ -17,8 +17,6 @@ import dev.latchkey.redis.testkit.RedisServer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,22 +26,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the article faithfully. {@link CheckedModeTest} runs the same scenarios against the fixes.
  */
 class ArticleModeCharacterisationTest {
-    private static RedisServer server;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
+    private static final RedisServer server = RedisServer.shared();
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jedis", "lettuce"})
     void characterisation_aStaleHoldersDelFreesItsSuccessorsLock(String client) throws Exception {
-        String name = "stale-del-" + client;
+        String name = "article-stale-del-" + client;
         try (LockClient a = Redis.open(server, client, "article", "&retry=20ms");
              LockClient b = Redis.open(server, client, "article", "&retry=20ms");
              LockClient c = Redis.open(server, client, "article", "&retry=20ms")) {
@@ -61,7 +49,7 @@ class ArticleModeCharacterisationTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jedis", "lettuce"})
     void characterisation_aLosingGetSetOverwritesTheWinnersExpiry(String client) throws Exception {
-        String name = "getset-race-" + client;
+        String name = "article-getset-race-" + client;
         HookedPort loserPort = new HookedPort(server, client);
         try (LockClient loser = RedisGetSetLocks.builder().mode(Mode.ARTICLE).build(loserPort);
              LockClient winner = Redis.open(server, client, "article", "");
@@ -89,7 +77,7 @@ class ArticleModeCharacterisationTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jedis", "lettuce"})
     void characterisation_aParticipantWhoseClockRunsAheadTakesOverALiveLock(String client) throws Exception {
-        String name = "skew-" + client;
+        String name = "article-skew-" + client;
         Duration lease = Duration.ofSeconds(2);
         try (LockClient a = Redis.open(server, client, "article", "");
              LockClient skewed = Redis.open(server, client, "article", "&skew=" + 2 * lease.toMillis() + "ms")) {
@@ -103,7 +91,7 @@ class ArticleModeCharacterisationTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jedis", "lettuce"})
     void characterisation_anAbandonedKeyNeverLeavesRedis(String client) throws Exception {
-        String name = "abandoned-" + client;
+        String name = "article-abandoned-" + client;
         try (LockClient a = Redis.open(server, client, "article", "")) {
             a.lock(name).acquire(ms(100)); // never released
             Thread.sleep(300);

@@ -26,8 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,17 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Both modes over both clients, against a real redis-server: exclusion, hand-over, interrupts, renewal, discovery. */
 class BasicBehaviourTest {
-    private static RedisServer server;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
+    private static final RedisServer server = RedisServer.shared();
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("dev.latchkey.redis.getset.Redis#clientsAndModes")

@@ -16,29 +16,17 @@ import dev.latchkey.redis.testkit.RedisServer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The scenarios of {@link ArticleModeCharacterisationTest} against {@code mode=checked}: what it fixes, and what it does not. */
 class CheckedModeTest {
-    private static RedisServer server;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
+    private static final RedisServer server = RedisServer.shared();
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jedis", "lettuce"})
     void aStaleReleaseReportsLossAndTheSuccessorKeepsTheLock(String client) throws Exception {
-        String name = "stale-del-" + client;
+        String name = "checked-stale-del-" + client;
         try (LockClient a = Redis.open(server, client, "checked", "&retry=20ms");
              LockClient b = Redis.open(server, client, "checked", "&retry=20ms");
              LockClient c = Redis.open(server, client, "checked", "")) {
@@ -56,7 +44,7 @@ class CheckedModeTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jedis", "lettuce"})
     void aStaleExtendReportsLossAndDoesNotProlongTheSuccessor(String client) throws Exception {
-        String name = "stale-extend-" + client;
+        String name = "checked-stale-extend-" + client;
         try (LockClient a = Redis.open(server, client, "checked", "&retry=20ms");
              LockClient b = Redis.open(server, client, "checked", "&retry=20ms")) {
             Lease slow = a.lock(name).acquire(ms(300));
@@ -74,7 +62,7 @@ class CheckedModeTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jedis", "lettuce"})
     void aLosingTakeoverLeavesTheWinnerIntact(String client) throws Exception {
-        String name = "getset-race-" + client;
+        String name = "checked-getset-race-" + client;
         HookedPort loserPort = new HookedPort(server, client);
         try (LockClient loser = RedisGetSetLocks.builder().mode(Mode.CHECKED).build(loserPort);
              LockClient winner = Redis.open(server, client, "checked", "");
@@ -99,7 +87,7 @@ class CheckedModeTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jedis", "lettuce"})
     void anAbandonedKeyLeavesRedisAfterItsLeasePlusTheMargin(String client) throws Exception {
-        String name = "abandoned-" + client;
+        String name = "checked-abandoned-" + client;
         long lease = 200;
         try (LockClient a = Redis.open(server, client, "checked", "")) {
             long start = System.nanoTime();
@@ -114,7 +102,7 @@ class CheckedModeTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jedis", "lettuce"})
     void characterisation_aParticipantWhoseClockRunsAheadStillTakesOverALiveLock(String client) throws Exception {
-        String name = "skew-" + client;
+        String name = "checked-skew-" + client;
         Duration lease = Duration.ofSeconds(2);
         try (LockClient a = Redis.open(server, client, "checked", "");
              LockClient skewed = Redis.open(server, client, "checked", "&skew=" + 2 * lease.toMillis() + "ms")) {

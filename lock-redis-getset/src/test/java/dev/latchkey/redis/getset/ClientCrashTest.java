@@ -12,25 +12,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** A real holder process killed with SIGKILL: the lock passes on once its lease has run out, and not before. */
 class ClientCrashTest {
     private static final long LEASE_MILLIS = 1_000;
-    private static RedisServer server;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
+    private static final RedisServer server = RedisServer.shared();
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("dev.latchkey.redis.getset.Redis#clientsAndModes")

@@ -15,24 +15,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Waiters are woken by releases, not by a timer: with a 30 s fallback, handoffs still take milliseconds. */
 class HandoffTest {
-    private static RedisServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    private static final RedisServer server = RedisServer.shared();
 
     @ParameterizedTest
     @ValueSource(strings = {"jedis", "lettuce"})

@@ -13,24 +13,12 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import java.net.URI;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
 /** ServiceLoader registration, URI options, and the builder over clients the application already has. */
 class ProviderTest {
-    private static RedisServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    private static final RedisServer server = RedisServer.shared();
 
     @Test
     void serviceLoaderFindsTheRedisLuaScheme() {

@@ -65,6 +65,21 @@ public final class RedisServer implements AutoCloseable {
         this.commandLine = List.copyOf(line);
     }
 
+    private static RedisServer shared;
+
+    /**
+     * One server per JVM for tests that only use it (no kill, pause, restart or configuration
+     * change), so that a module's test classes do not each start their own. Started on first use
+     * (again if it died); do not close it: the JVM's exit stops it, like every server started here.
+     * Tests sharing it must use distinct key names.
+     */
+    public static synchronized RedisServer shared() {
+        if (shared == null || !shared.isAlive()) {
+            shared = start();
+        }
+        return shared;
+    }
+
     /**
      * Starts a server and waits until it answers PING.
      *

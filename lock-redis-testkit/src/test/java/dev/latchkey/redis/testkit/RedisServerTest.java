@@ -188,4 +188,15 @@ class RedisServerTest {
             assertTrue(refused.getMessage().startsWith("NOAUTH"), refused.getMessage());
         }
     }
+
+    @Test
+    void sharedIsOneServerPerJvmAndComesBackIfItDied() {
+        RedisServer first = RedisServer.shared();
+        assertTrue(first == RedisServer.shared(), "a second call must return the same server");
+        assertEquals("PONG", first.call("PING"));
+        first.kill();
+        RedisServer second = RedisServer.shared();
+        assertTrue(second != first && second.isAlive(), "a dead shared server is replaced");
+        assertEquals("PONG", second.call("PING"));
+    }
 }
