@@ -6,50 +6,49 @@ import dev.latchkey.LockClient;
 import dev.latchkey.LockInfo;
 import dev.latchkey.spi.Arguments;
 import dev.latchkey.spi.LockDriver;
+import dev.latchkey.spi.Ticker;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The engine's {@link LockClient}: one participant. It owns one scheduler thread (renewal and
- * expiry watches), a lazily started pool for async acquisitions, and the set of live leases it
- * releases on close. Thread-safe.
+ * The engine's {@link LockClient}: one participant. It owns its {@link Keeper} (a timer thread and
+ * a pool for background driver calls) and the set of live leases it releases on close.
+ * Thread-safe.
  */
 public final class EngineClient implements LockClient {
-    private static final AtomicInteger CLIENTS = new AtomicInteger();
+    /** How long close waits for the releases of the leases still held. */
+    private static final long CLOSE_RELEASE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     final LockDriver driver;
     final long defaultLeaseMillis;
+    final Keeper keeper;
     final Set<EngineLease> live = ConcurrentHashMap.newKeySet();
     /** The Lock views' per-thread hold counts, shared by every lock object of a name. */
     final Map<ReentrantView.HoldKey, ReentrantView.Hold> viewHolds = new ConcurrentHashMap<>();
     private final Set<Capability> capabilities;
+    private final Ticker ticker;
     private final String clientId;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final ScheduledThreadPoolExecutor scheduler;
-    private volatile ExecutorService async;
 
-    public EngineClient(LockDriver driver, long defaultLeaseMillis) {
+    public EngineClient(LockDriver driver, long defaultLeaseMillis, Ticker ticker) {
         this.driver = driver;
         this.defaultLeaseMillis = defaultLeaseMillis;
+        this.ticker = ticker;
         this.capabilities = Set.copyOf(Capability.closure(driver.capabilities()));
         byte[] id = new byte[6];
         new SecureRandom().nextBytes(id);
         this.clientId = HexFormat.of().formatHex(id);
-        int n = CLIENTS.incrementAndGet();
-        this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("latchkey-renewal-" + n));
-        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.keeper = new Keeper(driver, ticker, clientId);
     }
 
     @Override
@@ -80,19 +79,27 @@ public final class EngineClient implements LockClient {
         return driver.forceRelease(Arguments.name(name));
     }
 
+    /**
+     * Stops the keeper (renewals end, async acquisitions are interrupted and undo what they got),
+     * releases the leases still held, in parallel and for at most a few seconds (an unreachable
+     * backend's expiry ends the rest), then closes the driver.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        for (EngineLease lease : live) {
-            lease.releaseQuietly();
+        keeper.shutdown();
+        List<EngineLease> held = new ArrayList<>(live);
+        List<Runnable> releases = new ArrayList<>();
+        for (EngineLease lease : held) {
+            releases.add(lease::releaseQuietly);
         }
-        scheduler.shutdownNow();
-        ExecutorService pool = async;
-        if (pool != null) {
-            pool.shutdownNow();
+        Keeper.runAll(releases, CLOSE_RELEASE_NANOS);
+        for (EngineLease lease : held) {
+            lease.abandon();
         }
+        live.clear();
         driver.close();
     }
 
@@ -110,8 +117,12 @@ public final class EngineClient implements LockClient {
         live.add(lease);
         if (sequence.get() % 1024 == 0) {
             long now = now();
-            live.removeIf(l -> l.abandonedBy(now));
+            live.removeIf(l -> l.state.isAbandoned(now));
         }
+    }
+
+    void forget(EngineLease lease) {
+        live.remove(lease);
     }
 
     String newToken() {
@@ -119,24 +130,7 @@ public final class EngineClient implements LockClient {
     }
 
     long now() {
-        return driver.ticker().nanoTime();
-    }
-
-    ScheduledThreadPoolExecutor scheduler() {
-        return scheduler;
-    }
-
-    ExecutorService async() {
-        ExecutorService pool = async;
-        if (pool == null) {
-            synchronized (this) {
-                pool = async;
-                if (pool == null) {
-                    async = pool = Executors.newCachedThreadPool(daemon("latchkey-async-" + clientId));
-                }
-            }
-        }
-        return pool;
+        return ticker.nanoTime();
     }
 
     boolean isClosed() {
@@ -147,14 +141,5 @@ public final class EngineClient implements LockClient {
         if (closed.get()) {
             throw new IllegalStateException("lock client is closed: " + describe());
         }
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -3,6 +3,7 @@ package dev.latchkey.internal;
 import dev.latchkey.DistributedLock;
 import dev.latchkey.Lease;
 import dev.latchkey.LockTimeoutException;
+import dev.latchkey.LockView;
 import dev.latchkey.spi.Arguments;
 import dev.latchkey.spi.Grant;
 import java.time.Duration;
@@ -10,11 +11,25 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.locks.Lock;
 
-/** The engine's {@link DistributedLock}: validates, delegates one acquisition to the driver, wraps the grant. Thread-safe. */
+/**
+ * The engine's {@link DistributedLock}: validates, runs acquisitions through the driver, and keeps
+ * only grants it can trust.
+ *
+ * <p>Design note. A grant is trusted when it arrives with at least half of its lease left, measured
+ * from when its request was sent ({@link #MIN_REMAINING_FRACTION}). A reply delayed longer (a server
+ * paused by a fork or SIGSTOP, a stalled network, a long GC between send and receive) may describe a
+ * hold that has already ended or is about to: the Redis distributed-lock page's "validity time" rule,
+ * applied to a single node. Such a grant is undone and the acquisition tries again with a new token
+ * while its wait lasts. Any acquisition that fails or is interrupted with its request possibly
+ * applied is undone too; the {@link Keeper} does every undo, drivers none.
+ *
+ * <p>Thread-safe.
+ */
 final class EngineLock implements DistributedLock {
+    /** A returned lease has at least this share of its lease left. */
+    static final double MIN_REMAINING_FRACTION = 0.5;
+
     private final EngineClient client;
     private final String name;
     private final ReentrantView view;
@@ -54,20 +69,12 @@ final class EngineLock implements DistributedLock {
 
     @Override
     public Optional<Lease> tryAcquire() {
-        boolean interrupted = Thread.interrupted();
-        try {
-            while (true) {
-                try {
-                    return Optional.ofNullable(grant(0, client.defaultLeaseMillis));
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return Optional.ofNullable(attemptOnce(client.defaultLeaseMillis));
+    }
+
+    @Override
+    public Optional<Lease> tryAcquire(Duration lease) {
+        return Optional.ofNullable(attemptOnce(Arguments.leaseMillis(lease)));
     }
 
     @Override
@@ -76,19 +83,20 @@ final class EngineLock implements DistributedLock {
         long leaseMillis = Arguments.leaseMillis(lease);
         client.ensureOpen();
         CompletableFuture<Lease> result = new CompletableFuture<>();
-        Future<?> task = client.async().submit(() -> {
+        Future<?> task = client.keeper.submit(() -> {
             try {
                 EngineLease granted = grant(waitNanos, leaseMillis);
                 if (granted == null) {
                     result.completeExceptionally(new LockTimeoutException(name, wait));
                 } else if (!result.complete(granted)) {
-                    releaseRacedGrant(granted); // cancelled while the grant was in flight
+                    // Cancelled while the grant was in flight. Not on this thread: cancel(true) is
+                    // interrupting it, so the release goes to another I/O thread.
+                    client.keeper.background(granted::releaseQuietly);
                 }
-            } catch (InterruptedException e) {
-                result.completeExceptionally(e);
             } catch (Throwable t) {
                 result.completeExceptionally(t);
             }
+            return null;
         });
         result.whenComplete((lease1, error) -> {
             if (result.isCancelled()) {
@@ -99,27 +107,13 @@ final class EngineLock implements DistributedLock {
     }
 
     @Override
-    public Lock asLock() {
+    public LockView asLock() {
         return view;
     }
 
     @Override
     public String toString() {
         return "DistributedLock[" + name + "]";
-    }
-
-    /**
-     * Gives back a grant that lost the race with a cancellation. Not on this thread: cancel(true) is
-     * interrupting it, and a backend whose I/O is interruptible would fail the release and leave the
-     * hold for a whole lease. A new pool task runs with a clear interrupt flag (the pool clears it,
-     * and a cancelled task's interrupt always lands before its run ends).
-     */
-    private void releaseRacedGrant(EngineLease granted) {
-        try {
-            client.async().execute(granted::releaseQuietly);
-        } catch (RejectedExecutionException closing) {
-            granted.releaseQuietly();
-        }
     }
 
     private Lease acquireOrThrow(long waitNanos, long leaseMillis, Duration wait) throws InterruptedException {
@@ -130,33 +124,77 @@ final class EngineLock implements DistributedLock {
         return lease;
     }
 
-    /** One acquisition through the driver; null when the wait elapsed. */
+    /** A single attempt that keeps the caller's interrupt flag and never throws InterruptedException. */
+    EngineLease attemptOnce(long leaseMillis) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    return grant(0, leaseMillis);
+                } catch (InterruptedException e) {
+                    interrupted = true; // only a zero wait: try once more with a clear flag
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * One acquisition: driver attempts within the wait until a grant arrives fresh enough; null when
+     * the wait elapsed. Undoes every grant it does not return.
+     */
     EngineLease grant(long waitNanos, long leaseMillis) throws InterruptedException {
         client.ensureOpen();
         if (Thread.interrupted()) {
             throw new InterruptedException("interrupted before acquiring lock '" + name + "'");
         }
-        String token = client.newToken();
-        Grant grant;
-        try {
-            grant = client.driver.acquire(name, token, leaseMillis, waitNanos);
-        } catch (RuntimeException | InterruptedException e) {
-            // The request may have been applied before the failure or the interrupt (a grant racing
-            // it on the server): undo it if we can. The release is owner-checked, and the interrupt
-            // flag is already clear, so the undo itself is not cut short.
-            EngineLease.releaseQuietly(client.driver, name, token);
-            throw e;
+        long leaseNanos = leaseMillis * 1_000_000L;
+        long start = client.now();
+        long left = waitNanos;
+        while (true) {
+            String token = client.newToken();
+            Grant grant;
+            try {
+                grant = client.driver.acquire(name, token, leaseMillis, left);
+            } catch (InterruptedException e) {
+                client.keeper.undo(name, token, client.now() + leaseNanos);
+                throw e;
+            } catch (RuntimeException e) {
+                client.keeper.undo(name, token, client.now() + leaseNanos);
+                if (Thread.interrupted()) {
+                    // The client library stopped waiting for the reply because of an interrupt (Lettuce does).
+                    InterruptedException ie = new InterruptedException("interrupted while acquiring lock '" + name + "'");
+                    ie.initCause(e);
+                    throw ie;
+                }
+                throw e;
+            }
+            if (grant == null) {
+                return null;
+            }
+            long now = client.now();
+            long deadline = grant.sentNanos() + leaseNanos;
+            if (deadline - now >= (long) (leaseNanos * MIN_REMAINING_FRACTION)) {
+                EngineLease lease = new EngineLease(client, name, token, grant.fencingToken(), deadline, leaseMillis);
+                client.track(lease);
+                if (client.isClosed()) {
+                    lease.releaseQuietly();
+                    client.ensureOpen();
+                }
+                return lease;
+            }
+            // Late: the reply came with less than half the lease left. Give it back and go on waiting.
+            // (A server that was paused applied the request late, so its hold may last until now + lease.)
+            client.keeper.undo(name, token, now + leaseNanos);
+            if (waitNanos != Long.MAX_VALUE) {
+                left = waitNanos - (client.now() - start);
+                if (left <= 0) {
+                    return null;
+                }
+            }
         }
-        if (grant == null) {
-            return null;
-        }
-        EngineLease lease = new EngineLease(client, name, token, grant.fencingToken(),
-                grant.sentNanos() + leaseMillis * 1_000_000L, leaseMillis);
-        client.track(lease);
-        if (client.isClosed()) {
-            lease.releaseQuietly();
-            client.ensureOpen();
-        }
-        return lease;
     }
 }

@@ -3,22 +3,23 @@ package dev.latchkey.internal;
 import dev.latchkey.Capability;
 import dev.latchkey.Lease;
 import dev.latchkey.LockLostException;
+import dev.latchkey.LockView;
+import dev.latchkey.spi.Arguments;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.Lock;
 
 /**
- * The {@link Lock} view of a distributed lock: reentrant per thread. A thread's first lock takes
- * a lease (renewed automatically where the backend can); nested locks count; the last unlock
- * releases. Thread-safe; each thread only ever touches its own entry.
+ * The {@link LockView} of a distributed lock: reentrant per thread. A thread's first lock takes a
+ * lease (renewed automatically where the backend can, unless the caller gave a lease); nested locks
+ * count; the last unlock releases. Thread-safe; each thread only ever touches its own entry.
  *
  * <p>Hold counts live in the client, keyed by lock name and thread, so that a thread re-enters
  * through any {@code client.lock(name).asLock()} of that name rather than deadlocking on itself
  * because it went through a second lock object. Entries leave the map on the last unlock.
  */
-final class ReentrantView implements Lock {
+final class ReentrantView implements LockView {
     /** One thread's hold on one lock name of one client. */
     record HoldKey(String name, Thread thread) {
     }
@@ -42,30 +43,19 @@ final class ReentrantView implements Lock {
         this.holds = client.viewHolds;
     }
 
-    private HoldKey mine() {
-        return new HoldKey(lock.name(), Thread.currentThread());
+    @Override
+    public String name() {
+        return lock.name();
     }
 
     @Override
     public void lock() {
-        if (reenter()) {
-            return;
-        }
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    start(lock.grant(Long.MAX_VALUE, client.defaultLeaseMillis));
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        lockUninterruptibly(client.defaultLeaseMillis, true);
+    }
+
+    @Override
+    public void lock(Duration lease) {
+        lockUninterruptibly(Arguments.leaseMillis(lease), false);
     }
 
     @Override
@@ -74,7 +64,7 @@ final class ReentrantView implements Lock {
             throw new InterruptedException();
         }
         if (!reenter()) {
-            start(lock.grant(Long.MAX_VALUE, client.defaultLeaseMillis));
+            start(lock.grant(Long.MAX_VALUE, client.defaultLeaseMillis), true);
         }
     }
 
@@ -83,17 +73,18 @@ final class ReentrantView implements Lock {
         if (reenter()) {
             return true;
         }
-        return lock.tryAcquire().map(this::startAndTrue).orElse(false);
+        EngineLease lease = lock.attemptOnce(client.defaultLeaseMillis);
+        return lease != null && start(lease, true);
     }
 
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        if (reenter()) {
-            return true;
-        }
-        long nanos = Math.max(0, unit.toNanos(time));
-        return lock.tryAcquire(Duration.ofNanos(nanos), Duration.ofMillis(client.defaultLeaseMillis))
-                .map(this::startAndTrue).orElse(false);
+        return tryLock(Math.max(0, unit.toNanos(time)), client.defaultLeaseMillis, true);
+    }
+
+    @Override
+    public boolean tryLock(Duration wait, Duration lease) throws InterruptedException {
+        return tryLock(Arguments.waitNanos(wait), Arguments.leaseMillis(lease), false);
     }
 
     @Override
@@ -110,8 +101,67 @@ final class ReentrantView implements Lock {
     }
 
     @Override
+    public boolean isHeldByCurrentThread() {
+        Hold hold = holds.get(mine());
+        return hold != null && hold.lease.isValid();
+    }
+
+    @Override
+    public int getHoldCount() {
+        Hold hold = holds.get(mine());
+        return hold == null ? 0 : hold.count;
+    }
+
+    @Override
+    public long fencingToken() {
+        Hold hold = holds.get(mine());
+        if (hold == null) {
+            throw new IllegalMonitorStateException("the current thread does not hold lock '" + lock.name() + "'");
+        }
+        return hold.lease.fencingToken();
+    }
+
+    @Override
     public Condition newCondition() {
         throw new UnsupportedOperationException("distributed locks do not support conditions");
+    }
+
+    @Override
+    public String toString() {
+        return "LockView[" + lock.name() + "]";
+    }
+
+    private HoldKey mine() {
+        return new HoldKey(lock.name(), Thread.currentThread());
+    }
+
+    private void lockUninterruptibly(long leaseMillis, boolean renew) {
+        if (reenter()) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    start(lock.grant(Long.MAX_VALUE, leaseMillis), renew);
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private boolean tryLock(long waitNanos, long leaseMillis, boolean renew) throws InterruptedException {
+        if (reenter()) {
+            return true;
+        }
+        EngineLease lease = lock.grant(waitNanos, leaseMillis);
+        return lease != null && start(lease, renew);
     }
 
     private boolean reenter() {
@@ -126,15 +176,11 @@ final class ReentrantView implements Lock {
         return true;
     }
 
-    private boolean startAndTrue(Lease lease) {
-        start(lease);
-        return true;
-    }
-
-    private void start(Lease lease) {
-        if (client.capabilities().contains(Capability.LEASE_RENEWAL)) {
+    private boolean start(Lease lease, boolean renew) {
+        if (renew && client.capabilities().contains(Capability.LEASE_RENEWAL)) {
             lease.renewAutomatically();
         }
         holds.put(mine(), new Hold(lease));
+        return true;
     }
 }

@@ -14,6 +14,13 @@ import java.util.Set;
  * arrive already validated. Implementations must be thread-safe. Any call may throw
  * {@link dev.latchkey.LockUnavailableException} when the backend cannot be reached; its outcome is
  * then unknown, and the engine acts accordingly (it never assumes success).
+ *
+ * <p>A driver reports; the engine decides. A driver never undoes an acquisition itself: when
+ * {@link #acquire} fails, is interrupted, or returns a grant that arrived too late, the engine calls
+ * {@link #release} with the same token (owner-checked, so harmless if nothing was granted). A driver
+ * must therefore accept a release of a token whose acquisition it never confirmed. The engine makes
+ * {@link #release} and {@link #extend} calls with the calling thread's interrupt flag cleared, and
+ * may run them on its own threads.
  */
 public interface LockDriver extends AutoCloseable {
 
@@ -23,17 +30,13 @@ public interface LockDriver extends AutoCloseable {
     /** A short description without secrets. */
     String describe();
 
-    /** The clock leases are measured with. */
-    default Ticker ticker() {
-        return Ticker.SYSTEM;
-    }
-
     /**
      * Acquires {@code name} for {@code token} with a lease of {@code leaseMillis}, waiting up to
      * {@code waitNanos} ({@code 0}: a single attempt; {@link Long#MAX_VALUE}: no limit).
      *
      * @return the grant, or {@code null} if the wait elapsed without one
-     * @throws InterruptedException if interrupted while waiting; nothing is then held for {@code token}
+     * @throws InterruptedException if interrupted while waiting (the engine then undoes any grant that
+     *                              raced the interrupt)
      */
     Grant acquire(String name, String token, long leaseMillis, long waitNanos) throws InterruptedException;
 

@@ -22,10 +22,23 @@ public interface LockProvider {
     String description();
 
     /**
-     * Opens a client.
+     * Opens a client with the system's clocks: {@code open(uri, LockEnvironment.SYSTEM)}.
      *
      * @throws IllegalArgumentException  for a malformed URI or an unknown or invalid option, naming it
      * @throws dev.latchkey.LockUnavailableException if the backend cannot be reached
      */
-    LockClient open(URI uri);
+    default LockClient open(URI uri) {
+        return open(uri, LockEnvironment.SYSTEM);
+    }
+
+    /**
+     * Opens a client in the given environment: its driver measures time with {@code env.ticker()},
+     * reads any wall clock through {@code env.clock()}, and the client is built with
+     * {@link LockEngine#client(LockDriver, java.time.Duration, LockEnvironment)}, which applies the
+     * environment's driver decorator. The conformance kit injects client-side faults this way.
+     *
+     * @throws IllegalArgumentException  for a malformed URI or an unknown or invalid option, naming it
+     * @throws dev.latchkey.LockUnavailableException if the backend cannot be reached
+     */
+    LockClient open(URI uri, LockEnvironment env);
 }

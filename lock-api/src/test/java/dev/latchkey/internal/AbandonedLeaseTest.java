@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.latchkey.Lease;
-import dev.latchkey.spi.LockEngine;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +13,7 @@ class AbandonedLeaseTest {
     @Test
     void leasesAbandonedPastTheirDeadlineAreForgottenButLiveOnesAreKept() {
         FakeDriver driver = new FakeDriver();
-        try (EngineClient client = (EngineClient) LockEngine.client(driver, Duration.ofSeconds(30))) {
+        try (EngineClient client = driver.client(Duration.ofSeconds(30))) {
             Lease kept = client.lock("kept").tryAcquire().orElseThrow();
             for (int i = 0; i < 1_000; i++) {
                 client.lock("abandoned-" + i).tryAcquire().orElseThrow(); // never released

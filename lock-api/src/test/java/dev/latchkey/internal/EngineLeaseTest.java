@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.latchkey.Capability;
 import dev.latchkey.DistributedLock;
 import dev.latchkey.Lease;
-import dev.latchkey.LockClient;
 import dev.latchkey.LockLostException;
 import dev.latchkey.LockUnavailableException;
 import dev.latchkey.Locks;
@@ -33,7 +32,7 @@ class EngineLeaseTest {
     private static final Duration LONG = Duration.ofSeconds(30);
 
     private FakeDriver driver = new FakeDriver();
-    private EngineClient client = (EngineClient) LockEngine.client(driver, LONG);
+    private EngineClient client = driver.client(LONG);
 
     @AfterEach
     void closeClient() {
@@ -43,7 +42,7 @@ class EngineLeaseTest {
     private EngineClient clientOn(FakeDriver d) {
         client.close();
         driver = d;
-        client = (EngineClient) LockEngine.client(d, LONG);
+        client = d.client(LONG);
         return client;
     }
 

@@ -5,6 +5,8 @@ import dev.latchkey.LockInfo;
 import dev.latchkey.LockUnavailableException;
 import dev.latchkey.spi.Grant;
 import dev.latchkey.spi.LockDriver;
+import dev.latchkey.spi.LockEngine;
+import dev.latchkey.spi.LockEnvironment;
 import dev.latchkey.spi.Ticker;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -86,9 +88,13 @@ final class FakeDriver implements LockDriver {
         return "fake";
     }
 
-    @Override
-    public Ticker ticker() {
+    Ticker ticker() {
         return ticker;
+    }
+
+    /** A client on this driver, measuring leases on its clock. */
+    EngineClient client(Duration defaultLease) {
+        return (EngineClient) LockEngine.client(this, defaultLease, LockEnvironment.SYSTEM.withTicker(ticker));
     }
 
     @Override

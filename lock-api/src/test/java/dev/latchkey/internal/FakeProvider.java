@@ -3,6 +3,7 @@ package dev.latchkey.internal;
 import dev.latchkey.Capability;
 import dev.latchkey.LockClient;
 import dev.latchkey.spi.LockEngine;
+import dev.latchkey.spi.LockEnvironment;
 import dev.latchkey.spi.LockProvider;
 import dev.latchkey.spi.UriOptions;
 import java.net.URI;
@@ -30,8 +31,8 @@ public final class FakeProvider implements LockProvider {
     }
 
     @Override
-    public LockClient open(URI uri) {
+    public LockClient open(URI uri, LockEnvironment env) {
         UriOptions options = UriOptions.of(uri).allowOnly(Set.of("lease"));
-        return LockEngine.client(new FakeDriver(false, CAPABILITIES), options.duration("lease", Duration.ofSeconds(30)));
+        return LockEngine.client(new FakeDriver(true, CAPABILITIES), options.duration("lease", Duration.ofSeconds(30)), env);
     }
 }

@@ -15,16 +15,18 @@ import java.util.Set;
 import java.util.WeakHashMap;
 
 /** One in-memory participant's view of its space's {@link LockTable}. Thread-safe. */
-final class InMemoryDriver implements LockDriver {
+final class InMemoryDriver implements LockDriver, LockTable.Participant {
     private static final Map<LockClient, InMemoryDriver> CLIENTS = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final LockTable table;
     private final boolean fair;
+    private final Ticker ticker;
     private volatile boolean dead;
 
-    InMemoryDriver(LockTable table, boolean fair) {
+    InMemoryDriver(LockTable table, boolean fair, Ticker ticker) {
         this.table = table;
         this.fair = fair;
+        this.ticker = ticker;
     }
 
     static Set<Capability> capabilities(boolean fair) {
@@ -47,8 +49,10 @@ final class InMemoryDriver implements LockDriver {
         return driver;
     }
 
+    /** Crashes this participant: its calls fail from now on, and a waiting acquisition of it ends unserved. */
     void kill() {
         dead = true;
+        table.wakeAll();
     }
 
     @Override
@@ -62,14 +66,9 @@ final class InMemoryDriver implements LockDriver {
     }
 
     @Override
-    public Ticker ticker() {
-        return table.ticker;
-    }
-
-    @Override
     public Grant acquire(String name, String token, long leaseMillis, long waitNanos) throws InterruptedException {
         checkAlive();
-        return table.acquire(name, token, leaseMillis, waitNanos, fair);
+        return table.acquire(name, token, leaseMillis, waitNanos, fair, ticker, this);
     }
 
     @Override
@@ -99,7 +98,8 @@ final class InMemoryDriver implements LockDriver {
         // nothing to free: the table belongs to the space
     }
 
-    private void checkAlive() {
+    @Override
+    public void checkAlive() {
         if (dead) {
             throw new LockUnavailableException("in-memory participant crashed (simulated)");
         }

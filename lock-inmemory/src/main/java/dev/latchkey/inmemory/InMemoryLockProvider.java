@@ -2,6 +2,7 @@ package dev.latchkey.inmemory;
 
 import dev.latchkey.Capability;
 import dev.latchkey.LockClient;
+import dev.latchkey.spi.LockEnvironment;
 import dev.latchkey.spi.LockProvider;
 import dev.latchkey.spi.UriOptions;
 import java.net.URI;
@@ -33,12 +34,12 @@ public final class InMemoryLockProvider implements LockProvider {
     }
 
     @Override
-    public LockClient open(URI uri) {
+    public LockClient open(URI uri, LockEnvironment env) {
         UriOptions options = UriOptions.of(uri).allowOnly(Set.of("lease", "fair"));
         String ssp = uri.getSchemeSpecificPart();
         int q = ssp.indexOf('?');
         String space = (q < 0 ? ssp : ssp.substring(0, q)).replace("/", "");
         return InMemorySpace.named(space.isEmpty() ? "default" : space)
-                .client(options.duration("lease", DEFAULT_LEASE), options.bool("fair", true));
+                .client(options.duration("lease", DEFAULT_LEASE), options.bool("fair", true), env);
     }
 }

@@ -2,6 +2,7 @@ package dev.latchkey.inmemory;
 
 import dev.latchkey.LockClient;
 import dev.latchkey.spi.LockEngine;
+import dev.latchkey.spi.LockEnvironment;
 import dev.latchkey.spi.Ticker;
 import java.time.Duration;
 import java.util.Map;
@@ -45,8 +46,18 @@ public final class InMemorySpace {
 
     /** A new participant on this space. */
     public LockClient client(Duration defaultLease, boolean fair) {
-        InMemoryDriver driver = new InMemoryDriver(table, fair);
-        LockClient client = LockEngine.client(driver, defaultLease);
+        return client(defaultLease, fair, LockEnvironment.SYSTEM);
+    }
+
+    /**
+     * A new participant on this space, in {@code env}. On a space with a manual clock the participant
+     * measures its leases on that clock, whatever {@code env}'s ticker; on the system clock it uses
+     * {@code env.ticker()} (so a skewed ticker skews only this participant).
+     */
+    public LockClient client(Duration defaultLease, boolean fair, LockEnvironment env) {
+        LockEnvironment own = manualNanos != null ? env.withTicker(table.ticker) : env;
+        InMemoryDriver driver = new InMemoryDriver(table, fair, own.ticker());
+        LockClient client = LockEngine.client(driver, defaultLease, own);
         InMemoryDriver.register(client, driver);
         return client;
     }

@@ -44,7 +44,14 @@ final class LockTable {
         this.ticker = ticker;
     }
 
-    Grant acquire(String name, String token, long leaseMillis, long waitNanos, boolean fair) throws InterruptedException {
+    /**
+     * Acquires for {@code token}, waiting up to {@code waitNanos}. The grant reports {@code clientTicker}'s
+     * reading at the moment it was made (the participant's clock). {@code caller} is asked whether the
+     * participant is still alive before every grant and after every wake-up, so that a participant that
+     * crashed while waiting is never granted the lock.
+     */
+    Grant acquire(String name, String token, long leaseMillis, long waitNanos, boolean fair, Ticker clientTicker,
+                  Participant caller) throws InterruptedException {
         long start = System.nanoTime();
         monitor.lockInterruptibly();
         try {
@@ -52,6 +59,7 @@ final class LockTable {
             Condition me = null;
             try {
                 while (true) {
+                    caller.checkAlive();
                     long now = ticker.nanoTime();
                     expire(e, now);
                     if (e.holder == null && (!fair || e.queue.isEmpty() || e.queue.peekFirst() == me)) {
@@ -60,10 +68,11 @@ final class LockTable {
                             me = null;
                             signalHead(e); // the new head re-arms against this hold's expiry
                         }
+                        long sent = clientTicker.nanoTime();
                         e.holder = token;
                         e.expiresAt = now + leaseMillis * 1_000_000L;
                         e.fence++;
-                        return new Grant(e.fence, now);
+                        return new Grant(e.fence, sent);
                     }
                     long left = waitNanos == Long.MAX_VALUE ? Long.MAX_VALUE : waitNanos - (System.nanoTime() - start);
                     if (left <= 0) {
@@ -152,7 +161,13 @@ final class LockTable {
         }
     }
 
-    /** Wakes every waiter (the manual clock moved, so leases may have expired). */
+    /** A participant of the space, as the table sees it. */
+    interface Participant {
+        /** Throws if the participant has crashed: its calls fail as if its process were gone. */
+        void checkAlive();
+    }
+
+    /** Wakes every waiter (the manual clock moved, so leases may have expired, or a participant crashed). */
     void wakeAll() {
         monitor.lock();
         try {

@@ -5,6 +5,8 @@ import dev.latchkey.LockClient;
 import dev.latchkey.spi.Grant;
 import dev.latchkey.spi.LockDriver;
 import dev.latchkey.spi.LockEngine;
+import dev.latchkey.spi.LockEnvironment;
+import dev.latchkey.spi.Ticker;
 import dev.latchkey.spi.LockProvider;
 import java.net.URI;
 import java.time.Duration;
@@ -33,11 +35,17 @@ public final class BrokenMutexProvider implements LockProvider {
     }
 
     @Override
-    public LockClient open(URI uri) {
-        return LockEngine.client(new Driver(), Duration.ofSeconds(30));
+    public LockClient open(URI uri, LockEnvironment env) {
+        return LockEngine.client(new Driver(env.ticker()), Duration.ofSeconds(30), env);
     }
 
     private static final class Driver implements LockDriver {
+        private final Ticker ticker;
+
+        Driver(Ticker ticker) {
+            this.ticker = ticker;
+        }
+
         @Override
         public Set<Capability> capabilities() {
             return Set.of(Capability.MUTUAL_EXCLUSION);
@@ -50,7 +58,7 @@ public final class BrokenMutexProvider implements LockProvider {
 
         @Override
         public Grant acquire(String name, String token, long leaseMillis, long waitNanos) {
-            return new Grant(0, ticker().nanoTime());
+            return new Grant(0, ticker.nanoTime());
         }
 
         @Override

@@ -2,7 +2,6 @@ package dev.latchkey.redis.getset;
 
 import dev.latchkey.Capability;
 import dev.latchkey.Lease;
-import dev.latchkey.LockException;
 import dev.latchkey.LockInfo;
 import dev.latchkey.LockUnavailableException;
 import dev.latchkey.redis.common.KeyNaming;
@@ -10,6 +9,7 @@ import dev.latchkey.redis.common.RedisPort;
 import dev.latchkey.redis.getset.RedisGetSetLocks.Mode;
 import dev.latchkey.spi.Grant;
 import dev.latchkey.spi.LockDriver;
+import dev.latchkey.spi.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -90,16 +90,23 @@ final class GetSetDriver implements LockDriver {
     private final KeyNaming keys;
     private final Mode mode;
     private final Clock clock;
+    private final Ticker ticker;
     private final long retryMillis;
     private final String description;
     /** Article mode: the expiry each live grant wrote, by owner token, so a late release can report the loss. */
     private final Map<String, Long> articleExpiries = new ConcurrentHashMap<>();
+    /**
+     * Article mode: the value an attempt in flight wrote or may have written, by owner token, so that the
+     * engine's undo of an attempt whose outcome is unknown removes exactly that value.
+     */
+    private final Map<String, String> articleAttempts = new ConcurrentHashMap<>();
 
-    GetSetDriver(RedisPort port, KeyNaming keys, Mode mode, Clock clock, Duration retry, Duration skew) {
+    GetSetDriver(RedisPort port, KeyNaming keys, Mode mode, Clock clock, Ticker ticker, Duration retry, Duration skew) {
         this.port = port;
         this.keys = keys;
         this.mode = mode;
         this.clock = clock;
+        this.ticker = ticker;
         this.retryMillis = retry.toMillis();
         this.description = "redis-getset mode=" + mode.name().toLowerCase(Locale.ROOT) + " " + port.describe()
                 + " retry=" + retryMillis + "ms" + (skew.isZero() ? "" : " skew=" + skew.toMillis() + "ms (test hook)");
@@ -133,19 +140,19 @@ final class GetSetDriver implements LockDriver {
     @Override
     public Grant acquire(String name, String token, long leaseMillis, long waitNanos) throws InterruptedException {
         String key = key(name);
-        long start = ticker().nanoTime();
+        long start = ticker.nanoTime();
         long backoff = mode == Mode.ARTICLE ? retryMillis : Math.min(FIRST_BACKOFF_MILLIS, retryMillis);
         while (true) {
-            long sent = ticker().nanoTime();
+            long sent = ticker.nanoTime();
             long expiry = clock.millis() + leaseMillis + 1;
             String value = mode == Mode.ARTICLE ? Long.toString(expiry) : expiry + ":" + token;
-            if (attempt(key, value, leaseMillis)) {
+            if (attempt(key, value, token, leaseMillis)) {
                 if (mode == Mode.ARTICLE) {
                     articleExpiries.put(token, expiry);
                 }
                 return new Grant(Lease.NO_FENCING_TOKEN, sent);
             }
-            long left = waitNanos == Long.MAX_VALUE ? Long.MAX_VALUE : waitNanos - (ticker().nanoTime() - start);
+            long left = waitNanos == Long.MAX_VALUE ? Long.MAX_VALUE : waitNanos - (ticker.nanoTime() - start);
             if (left <= 0) {
                 return null;
             }
@@ -157,24 +164,19 @@ final class GetSetDriver implements LockDriver {
         }
     }
 
-    /** One round of steps 1 to 3; true if it won. An interrupt that broke a Redis call becomes an InterruptedException. */
-    private boolean attempt(String key, String value, long leaseMillis) throws InterruptedException {
-        try {
-            return mode == Mode.ARTICLE ? articleAttempt(key, value) : checkedAttempt(key, value, leaseMillis);
-        } catch (LockException e) {
-            if (!Thread.interrupted()) {
-                throw e;
-            }
-            // The interrupt cut a call whose effect is unknown: remove what this attempt may have written.
-            try {
-                port.deleteIfEquals(key, value);
-            } catch (LockException ignored) {
-                // unreachable: in checked mode the key's TTL removes it; in article mode it goes stale
-            }
-            InterruptedException interrupted = new InterruptedException("interrupted while acquiring " + key);
-            interrupted.initCause(e);
-            throw interrupted;
+    /**
+     * One round of steps 1 to 3; true if it won. A failure propagates as it is: the engine undoes what
+     * the attempt may have written through {@link #release}, which in article mode finds the value in
+     * {@link #articleAttempts}.
+     */
+    private boolean attempt(String key, String value, String token, long leaseMillis) {
+        if (mode == Mode.CHECKED) {
+            return checkedAttempt(key, value, leaseMillis);
         }
+        articleAttempts.put(token, value);
+        boolean won = articleAttempt(key, value);
+        articleAttempts.remove(token);
+        return won;
     }
 
     private boolean articleAttempt(String key, String value) {
@@ -221,7 +223,10 @@ final class GetSetDriver implements LockDriver {
         if (mode == Mode.ARTICLE) {
             Long expiry = articleExpiries.remove(token);
             if (expiry == null) {
-                return false; // never granted to this token (an undo after a failed attempt): the article DELs only after a win
+                // Not a confirmed grant: the engine's undo of an attempt that failed with its outcome unknown.
+                // Remove exactly the value it may have written (the article itself has no such path).
+                String written = articleAttempts.remove(token);
+                return written != null && port.deleteIfEquals(key, written);
             }
             boolean deleted = port.del(key) > 0; // whoever holds it now: the article's flaw, kept
             return deleted && expiry != null && expiry >= clock.millis(); // only the report knows the lease ended

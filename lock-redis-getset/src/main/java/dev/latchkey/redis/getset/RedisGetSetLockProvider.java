@@ -6,6 +6,7 @@ import dev.latchkey.redis.common.RedisPort;
 import dev.latchkey.redis.common.RedisPorts;
 import dev.latchkey.redis.common.RedisSettings;
 import dev.latchkey.redis.getset.RedisGetSetLocks.Mode;
+import dev.latchkey.spi.LockEnvironment;
 import dev.latchkey.spi.LockProvider;
 import dev.latchkey.spi.UriOptions;
 import java.net.URI;
@@ -48,10 +49,10 @@ public final class RedisGetSetLockProvider implements LockProvider {
     }
 
     @Override
-    public LockClient open(URI uri) {
+    public LockClient open(URI uri, LockEnvironment env) {
         RedisSettings settings = RedisSettings.parse(uri, OPTIONS, RedisGetSetLocks.DEFAULT_LEASE);
         UriOptions options = settings.options();
-        RedisGetSetLocks.Builder builder = RedisGetSetLocks.builder().keys(settings.keys());
+        RedisGetSetLocks.Builder builder = RedisGetSetLocks.builder().keys(settings.keys()).environment(env);
         try {
             builder.lease(settings.lease());
         } catch (IllegalArgumentException e) {

@@ -5,6 +5,7 @@ import dev.latchkey.redis.common.KeyNaming;
 import dev.latchkey.redis.common.RedisPort;
 import dev.latchkey.spi.Arguments;
 import dev.latchkey.spi.LockEngine;
+import dev.latchkey.spi.LockEnvironment;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -71,8 +72,15 @@ public final class RedisGetSetLocks {
         private Duration retry = DEFAULT_RETRY;
         private Duration skew = Duration.ZERO;
         private KeyNaming keys = new KeyNaming("latchkey:");
+        private LockEnvironment env = LockEnvironment.SYSTEM;
 
         private Builder() {
+        }
+
+        /** The clocks the client measures with and judges expiry by; default the system's. */
+        public Builder environment(LockEnvironment env) {
+            this.env = Objects.requireNonNull(env, "env");
+            return this;
         }
 
         /** The variant; default {@link Mode#CHECKED}. */
@@ -129,8 +137,8 @@ public final class RedisGetSetLocks {
          */
         public LockClient build(RedisPort port) {
             Objects.requireNonNull(port, "port");
-            Clock clock = Clock.offset(Clock.systemUTC(), skew);
-            return LockEngine.client(new GetSetDriver(port, keys, mode, clock, retry, skew), lease);
+            Clock clock = Clock.offset(env.clock(), skew);
+            return LockEngine.client(new GetSetDriver(port, keys, mode, clock, env.ticker(), retry, skew), lease, env);
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.latchkey.redis.common.RedisPort;
 import dev.latchkey.redis.common.RedisScript;
 import dev.latchkey.spi.Grant;
 import dev.latchkey.spi.LockDriver;
+import dev.latchkey.spi.Ticker;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -58,6 +59,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A release whose reply is lost is not recorded server-side: the engine answers a retry that
  * finds the lock gone with {@code ALREADY_RELEASED} when the first attempt left before the deadline.
+ * The driver never undoes a grant itself; a failed or interrupted acquisition is undone by the engine
+ * with an owner-checked release of the same token.
  *
  * <p>Thread-safe.
  */
@@ -87,12 +90,14 @@ final class LuaLockDriver implements LockDriver {
     /** Fair mode: how long a waiter's place lasts after each of its attempts. */
     private final long placeMillis;
     private final WakeHub hub;
+    private final Ticker ticker;
     private final String description;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** The driver owns the port and closes it. */
-    LuaLockDriver(RedisPort port, KeyNaming keys, Duration fallback, boolean fair) {
+    LuaLockDriver(RedisPort port, KeyNaming keys, Duration fallback, boolean fair, Ticker ticker) {
         this.port = port;
+        this.ticker = ticker;
         this.keys = keys;
         this.fallbackNanos = fallback.toNanos();
         this.fair = fair;
@@ -168,27 +173,18 @@ final class LuaLockDriver implements LockDriver {
         }
     }
 
-    /** One acquire script; in fair mode it also queues the caller, or refreshes its place, for {@code keepPlaceMillis} (0: never queued). */
-    private Attempt attempt(String name, String token, long leaseMillis, long keepPlaceMillis) throws InterruptedException {
-        long sent = ticker().nanoTime();
-        List<Object> reply;
-        try {
-            String lease = Long.toString(leaseMillis);
-            reply = fair
-                    ? port.eval(FAIR_ACQUIRE, List.of(lockKey(name), fenceKey(name), queueKey(name), placesKey(name)),
-                            List.of(token, lease, Long.toString(keepPlaceMillis), channel(name)))
-                    : port.eval(ACQUIRE, List.of(lockKey(name), fenceKey(name)), List.of(token, lease));
-        } catch (RuntimeException e) {
-            if (Thread.interrupted()) {
-                // The client stopped waiting for the reply (Lettuce does on interrupt); the script may
-                // still have granted the lock, so undo it, owner-checked, before reporting the interrupt.
-                releaseQuietly(name, token);
-                InterruptedException ie = new InterruptedException("interrupted while acquiring lock '" + name + "'");
-                ie.initCause(e);
-                throw ie;
-            }
-            throw e;
-        }
+    /**
+     * One acquire script; in fair mode it also queues the caller, or refreshes its place, for
+     * {@code keepPlaceMillis} (0: never queued). A failure propagates as it is: the engine undoes any
+     * grant it may have made (and treats a failure on an interrupted thread as the interrupt).
+     */
+    private Attempt attempt(String name, String token, long leaseMillis, long keepPlaceMillis) {
+        long sent = ticker.nanoTime();
+        String lease = Long.toString(leaseMillis);
+        List<Object> reply = fair
+                ? port.eval(FAIR_ACQUIRE, List.of(lockKey(name), fenceKey(name), queueKey(name), placesKey(name)),
+                        List.of(token, lease, Long.toString(keepPlaceMillis), channel(name)))
+                : port.eval(ACQUIRE, List.of(lockKey(name), fenceKey(name)), List.of(token, lease));
         long flag = (Long) reply.get(0);
         long value = (Long) reply.get(1);
         return flag == 1 ? new Attempt(new Grant(value, sent), 0) : new Attempt(null, value);
@@ -260,14 +256,6 @@ final class LuaLockDriver implements LockDriver {
             port.eval(FAIR_DEQUEUE, List.of(lockKey(name), queueKey(name), placesKey(name)), List.of(token, channel(name)));
         } catch (RuntimeException ignored) {
             // unreachable: the place runs out by itself
-        }
-    }
-
-    private void releaseQuietly(String name, String token) {
-        try {
-            release(name, token);
-        } catch (RuntimeException ignored) {
-            // unreachable: the lease's expiry ends the hold
         }
     }
 

@@ -7,6 +7,7 @@ import dev.latchkey.redis.common.RedisPorts;
 import dev.latchkey.redis.common.RedisSettings;
 import dev.latchkey.spi.Arguments;
 import dev.latchkey.spi.LockEngine;
+import dev.latchkey.spi.LockEnvironment;
 import dev.latchkey.spi.LockProvider;
 import dev.latchkey.spi.UriOptions;
 import java.net.URI;
@@ -50,7 +51,7 @@ public final class RedisLuaLockProvider implements LockProvider {
     }
 
     @Override
-    public LockClient open(URI uri) {
+    public LockClient open(URI uri, LockEnvironment env) {
         if (uri == null || !SCHEME.equalsIgnoreCase(uri.getScheme())) {
             throw new IllegalArgumentException("not a " + SCHEME + " uri: " + (uri == null ? null : UriOptions.redact(uri)));
         }
@@ -59,7 +60,7 @@ public final class RedisLuaLockProvider implements LockProvider {
         Duration fallback = positive("fallback", settings.options().duration("fallback", DEFAULT_FALLBACK));
         boolean fair = settings.options().bool("fair", false);
         RedisPort port = RedisPorts.open(settings);
-        return LockEngine.client(new LuaLockDriver(port, settings.keys(), fallback, fair), lease);
+        return LockEngine.client(new LuaLockDriver(port, settings.keys(), fallback, fair, env.ticker()), lease, env);
     }
 
     static Duration positive(String option, Duration value) {

@@ -6,6 +6,7 @@ import dev.latchkey.redis.common.RedisPort;
 import dev.latchkey.redis.common.RedisPorts;
 import dev.latchkey.spi.Arguments;
 import dev.latchkey.spi.LockEngine;
+import dev.latchkey.spi.Ticker;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -112,7 +113,7 @@ public final class RedisLuaLocks {
                 port.close();
                 throw e;
             }
-            return LockEngine.client(new LuaLockDriver(port, new KeyNaming(prefix), fallback, fair), lease);
+            return LockEngine.client(new LuaLockDriver(port, new KeyNaming(prefix), fallback, fair, Ticker.SYSTEM), lease);
         }
     }
 }

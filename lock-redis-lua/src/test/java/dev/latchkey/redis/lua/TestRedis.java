@@ -41,6 +41,6 @@ final class TestRedis {
     /** A driver without the engine, to call the SPI directly (e.g. with another owner's token). */
     static LuaLockDriver driver(int port, String client, Duration fallback) {
         RedisSettings s = RedisSettings.parse(URI.create(uri(port, client, "")), java.util.Set.of("fallback"), Duration.ofSeconds(30));
-        return new LuaLockDriver(RedisPorts.open(s), s.keys(), fallback, false);
+        return new LuaLockDriver(RedisPorts.open(s), s.keys(), fallback, false, dev.latchkey.spi.Ticker.SYSTEM);
     }
 }

@@ -4,6 +4,7 @@ import dev.latchkey.Capability;
 import dev.latchkey.LockUnavailableException;
 import dev.latchkey.spi.Grant;
 import dev.latchkey.spi.LockDriver;
+import dev.latchkey.spi.Ticker;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -58,9 +59,12 @@ final class RedissonDriver implements LockDriver {
     private final boolean fenced;
     private final Map<String, Long> owners = new ConcurrentHashMap<>();
 
-    RedissonDriver(RedissonClient redisson, boolean fenced) {
+    private final Ticker ticker;
+
+    RedissonDriver(RedissonClient redisson, boolean fenced, Ticker ticker) {
         this.redisson = redisson;
         this.fenced = fenced;
+        this.ticker = ticker;
     }
 
     @Override
@@ -81,7 +85,7 @@ final class RedissonDriver implements LockDriver {
     @Override
     public Grant acquire(String name, String token, long leaseMillis, long waitNanos) throws InterruptedException {
         long thread = Thread.currentThread().getId();
-        long asked = System.nanoTime();
+        long asked = ticker.nanoTime();
         long waitMillis = waitNanos == Long.MAX_VALUE ? FOREVER_MILLIS : TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999);
         long fence = 0;
         try {
@@ -102,7 +106,7 @@ final class RedissonDriver implements LockDriver {
             throw unavailable(e);
         }
         owners.put(token, thread);
-        long before = System.nanoTime();
+        long before = ticker.nanoTime();
         long ttl = uninterruptibly(lock(name).remainTimeToLiveAsync().toCompletableFuture());
         long fromTtl = before + TimeUnit.MILLISECONDS.toNanos(ttl) - TimeUnit.MILLISECONDS.toNanos(leaseMillis);
         return new Grant(fence, ttl >= 0 ? Math.max(asked, Math.min(before, fromTtl)) : before - TimeUnit.MILLISECONDS.toNanos(leaseMillis));

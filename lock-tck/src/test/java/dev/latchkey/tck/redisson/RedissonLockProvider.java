@@ -4,6 +4,7 @@ import dev.latchkey.Capability;
 import dev.latchkey.LockClient;
 import dev.latchkey.LockUnavailableException;
 import dev.latchkey.spi.LockEngine;
+import dev.latchkey.spi.LockEnvironment;
 import dev.latchkey.spi.LockProvider;
 import dev.latchkey.spi.UriOptions;
 import java.net.URI;
@@ -27,7 +28,7 @@ public final class RedissonLockProvider implements LockProvider {
 
     @Override
     public Set<Capability> capabilities() {
-        return Capability.closure(new RedissonDriver(null, false).capabilities());
+        return Capability.closure(new RedissonDriver(null, false, dev.latchkey.spi.Ticker.SYSTEM).capabilities());
     }
 
     @Override
@@ -36,7 +37,7 @@ public final class RedissonLockProvider implements LockProvider {
     }
 
     @Override
-    public LockClient open(URI uri) {
+    public LockClient open(URI uri, LockEnvironment env) {
         UriOptions options = UriOptions.of(uri).allowOnly(Set.of("fenced", "lease"));
         Config config = new Config();
         config.setThreads(2);
@@ -53,7 +54,7 @@ public final class RedissonLockProvider implements LockProvider {
         boolean fenced = options.bool("fenced", false);
         Duration lease = options.duration("lease", Duration.ofSeconds(30));
         try {
-            return LockEngine.client(new RedissonDriver(Redisson.create(config), fenced), lease);
+            return LockEngine.client(new RedissonDriver(Redisson.create(config), fenced, env.ticker()), lease, env);
         } catch (RedisException e) {
             throw new LockUnavailableException("Redisson cannot reach " + uri + ": " + e, e);
         }

@@ -4,6 +4,7 @@ import dev.latchkey.Capability;
 import dev.latchkey.DistributedLock;
 import dev.latchkey.Lease;
 import dev.latchkey.LockClient;
+import dev.latchkey.LockView;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.Optional;
@@ -12,7 +13,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.Lock;
 
 /** A client whose {@link DistributedLock#asLock()} view takes a new lease on every lock(): not reentrant. Thread-safe. */
 final class NonReentrantViewClient implements LockClient {
@@ -25,7 +25,7 @@ final class NonReentrantViewClient implements LockClient {
     @Override
     public DistributedLock lock(String name) {
         DistributedLock lock = delegate.lock(name);
-        Lock view = new NonReentrantView(lock);
+        LockView view = new NonReentrantView(lock);
         return new DistributedLock() {
             @Override
             public String name() {
@@ -58,12 +58,17 @@ final class NonReentrantViewClient implements LockClient {
             }
 
             @Override
+            public Optional<Lease> tryAcquire(Duration lease) {
+                return lock.tryAcquire(lease);
+            }
+
+            @Override
             public CompletionStage<Lease> acquireAsync(Duration wait, Duration lease) {
                 return lock.acquireAsync(wait, lease);
             }
 
             @Override
-            public Lock asLock() {
+            public LockView asLock() {
                 return view;
             }
         };
@@ -85,7 +90,7 @@ final class NonReentrantViewClient implements LockClient {
     }
 
     /** Every lock() takes a fresh lease, so a holder that locks again waits for itself. */
-    private static final class NonReentrantView implements Lock {
+    private static final class NonReentrantView implements LockView {
         private final DistributedLock lock;
         private final Deque<Lease> leases = new ConcurrentLinkedDeque<>();
 
@@ -120,6 +125,40 @@ final class NonReentrantViewClient implements LockClient {
                 throw new IllegalMonitorStateException("not locked");
             }
             lease.release();
+        }
+
+        @Override
+        public void lock(Duration lease) {
+            throw new UnsupportedOperationException("the TCK uses tryLock");
+        }
+
+        @Override
+        public boolean tryLock(Duration wait, Duration lease) throws InterruptedException {
+            return lock.tryAcquire(wait, lease).map(this::hold).orElse(false);
+        }
+
+        @Override
+        public boolean isHeldByCurrentThread() {
+            return !leases.isEmpty();
+        }
+
+        @Override
+        public int getHoldCount() {
+            return leases.size();
+        }
+
+        @Override
+        public long fencingToken() {
+            Lease lease = leases.peek();
+            if (lease == null) {
+                throw new IllegalMonitorStateException("not locked");
+            }
+            return lease.fencingToken();
+        }
+
+        @Override
+        public String name() {
+            return lock.name();
         }
 
         @Override
