@@ -226,7 +226,8 @@ final class LeaseState {
         checkHeld("renew");
         if (!renewing) {
             renewing = true;
-            renewAt = Math.min(now, deadline - 2 * renewalPeriodMillis() * 1_000_000L);
+            long due = deadline - 2 * renewalPeriodMillis() * 1_000_000L;
+            renewAt = due - now > 0 ? due : now;
         }
     }
 

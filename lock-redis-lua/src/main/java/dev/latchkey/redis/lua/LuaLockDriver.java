@@ -204,7 +204,7 @@ final class LuaLockDriver implements LockDriver {
 
     @Override
     public Optional<LockInfo> inspect(String name) {
-        List<Object> r = port.eval(INSPECT, List.of(lockKey(name), fenceKey(name), queueKey(name)), List.of());
+        List<Object> r = port.eval(INSPECT, List.of(lockKey(name), fenceKey(name), placesKey(name)), List.of());
         String holder = (String) r.get(0);
         long ttl = (Long) r.get(1);
         Object fence = r.get(2);

@@ -1,5 +1,6 @@
 -- Fair acquire. KEYS[1] lock, KEYS[2] fence counter, KEYS[3] queue (zset: waiter token -> arrival, in
--- server microseconds), KEYS[4] places (zset: waiter token -> deadline of its place, server ms).
+-- server microseconds), KEYS[4] places (zset: waiter token -> deadline of its place, server ms); both
+-- expire with the newest place.
 -- ARGV[1] owner token, ARGV[2] lease ms, ARGV[3] how long to keep the caller's place in ms (0: a single
 -- attempt, never queued), ARGV[4] the lock's wake-up channel. Time comes from the server's clock only (TIME), never from a client.
 -- The lock goes only to the head of the queue, or to anyone while the queue is empty; waiters whose
@@ -32,6 +33,10 @@ end
 if tonumber(ARGV[3]) > 0 then
   redis.call('ZADD', KEYS[3], 'NX', tonumber(t[1]) * 1000000 + tonumber(t[2]), ARGV[1])
   redis.call('ZADD', KEYS[4], now + tonumber(ARGV[3]), ARGV[1])
+  -- Both keys outlive the newest place by nothing: when every waiter has stopped refreshing (gave up
+  -- without being able to dequeue, or crashed), the queue disappears by itself.
+  redis.call('PEXPIRE', KEYS[3], ARGV[3])
+  redis.call('PEXPIRE', KEYS[4], ARGV[3])
   head = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
 end
 local ttl = redis.call('PTTL', KEYS[1])

@@ -154,4 +154,51 @@ class FairTest {
             assertTrue(a.lock(name).tryAcquire().isPresent(), "free and nobody queued: a single attempt wins");
         }
     }
+
+    /**
+     * Regression: a waiter that gave up while its dequeue could not be written (here CLIENT PAUSE WRITE,
+     * as during a failover or a slow fork) stayed in the queue, with no TTL, until the next fair
+     * acquire of that name, and inspect kept counting it. Its place now runs out by itself: inspect
+     * stops counting it and both queue keys expire, with no further acquisition.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void aWaiterThatGaveUpWhileWritesWerePaused_leavesTheQueueByItself(String client) throws Exception {
+        String name = name("fair-stale");
+        Duration fallback = Duration.ofMillis(200);
+        long placeMillis = 2 * fallback.toMillis() + 1_000; // LuaLockDriver: a place lasts 2 x fallback + 1 s
+        try (RedisServer own = RedisServer.start();
+             LockClient holder = open(own.port(), client, "fair=true");
+             LockClient quitter = open(own.port(), client, "fair=true&timeout=300ms&fallback=" + fallback.toMillis() + "ms")) {
+            Lease held = holder.lock(name).acquire(Duration.ofSeconds(30));
+            CompletableFuture<Optional<Lease>> gaveUp = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return quitter.lock(name).tryAcquire(Duration.ofMillis(400), Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(scaledMillis(2_000));
+            while (holder.inspect(name).orElseThrow().waiters() != 1) {
+                assertTrue(System.nanoTime() < deadline, "the waiter never queued");
+                Thread.sleep(5);
+            }
+            own.command("CLIENT", "PAUSE", "3000", "WRITE"); // its dequeue on giving up cannot be written
+            try {
+                gaveUp.get(scaledMillis(5_000), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the dequeue (or the last attempt) timed out: that is the case under test
+            }
+            own.command("CLIENT", "UNPAUSE");
+            // An attempt held back by the pause may still refresh the place when it runs, now: the place
+            // lasts placeMillis from here at most.
+            Thread.sleep(placeMillis + scaledMillis(300));
+            assertEquals(0, holder.inspect(name).orElseThrow().waiters(), () -> "a waiter that gave up is still counted: "
+                    + own.call("ZRANGE", "latchkey:{" + name + "}:places", "0", "-1", "WITHSCORES") + " at " + own.call("TIME")
+                    + " pttl " + own.command("PTTL", "latchkey:{" + name + "}:places") + " outcome " + gaveUp);
+            assertEquals("0", own.command("EXISTS", "latchkey:{" + name + "}:queue"), "the queue key outlived every place");
+            assertEquals("0", own.command("EXISTS", "latchkey:{" + name + "}:places"), "the places key outlived every place");
+            held.release();
+        }
+    }
 }
