@@ -1,5 +1,7 @@
 package dev.latchkey;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Base of Latchkey's unchecked exceptions. Immutable once thrown.
  */
@@ -10,7 +12,7 @@ public class LockException extends RuntimeException {
         super(message);
     }
 
-    public LockException(String message, Throwable cause) {
+    public LockException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -12,7 +13,7 @@ import java.util.Objects;
  * @param remaining    the remaining lease of the current hold, or {@link Duration#ZERO} when free
  * @param waiters      the number of known waiters, or -1 when the backend cannot tell
  */
-public record LockInfo(String name, String holder, long fencingToken, Duration remaining, int waiters) {
+public record LockInfo(String name, @Nullable String holder, long fencingToken, Duration remaining, int waiters) {
     public LockInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(remaining, "remaining");

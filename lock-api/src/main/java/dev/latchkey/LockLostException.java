@@ -1,5 +1,7 @@
 package dev.latchkey;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The hold behind a {@link Lease} ended before its holder released it: it expired, a renewal
  * failed, or another participant took the lock over. Work done under the lease after this
@@ -15,7 +17,7 @@ public class LockLostException extends LockException {
         this.lockName = lockName;
     }
 
-    public LockLostException(String lockName, String message, Throwable cause) {
+    public LockLostException(String lockName, String message, @Nullable Throwable cause) {
         super("lock '" + lockName + "' lost: " + message, cause);
         this.lockName = lockName;
     }

@@ -1,5 +1,7 @@
 package dev.latchkey;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The backend could not be reached or refused the call (connection lost, server error,
  * authentication, a read-only replica). The outcome of the call that failed is unknown to the
@@ -13,7 +15,7 @@ public class LockUnavailableException extends LockException {
         super(message);
     }
 
-    public LockUnavailableException(String message, Throwable cause) {
+    public LockUnavailableException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey;
 
+import org.jspecify.annotations.Nullable;
 import dev.latchkey.spi.LockProvider;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -60,7 +61,7 @@ public final class Locks {
      *
      * @throws IllegalArgumentException naming the problem if the text is not a valid lock URI
      */
-    public static URI parse(String uri) {
+    public static URI parse(@Nullable String uri) {
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("uri must not be null or blank");
         }
@@ -84,7 +85,7 @@ public final class Locks {
         return provider(scheme, defaultLoader());
     }
 
-    private static LockProvider provider(String scheme, ClassLoader loader) {
+    private static LockProvider provider(@Nullable String scheme, ClassLoader loader) {
         if (scheme == null) {
             throw new IllegalArgumentException("uri has no scheme");
         }

@@ -1,5 +1,6 @@
 package dev.latchkey.internal;
 
+import org.jspecify.annotations.Nullable;
 import dev.latchkey.Capability;
 import dev.latchkey.Lease;
 import dev.latchkey.LockLostException;
@@ -30,7 +31,7 @@ final class EngineLease implements Lease {
     final LeaseState state;
     /** Guards {@link #timer} and {@link #timerAt}: scheduling only, never I/O. */
     private final Object timerLock = new Object();
-    private ScheduledFuture<?> timer;
+    private @Nullable ScheduledFuture<?> timer;
     private long timerAt;
 
     EngineLease(EngineClient client, String name, String token, long fencingToken, long deadlineNanos, long leaseMillis) {

@@ -1,5 +1,6 @@
 package dev.latchkey.internal;
 
+import org.jspecify.annotations.Nullable;
 import dev.latchkey.DistributedLock;
 import dev.latchkey.Lease;
 import dev.latchkey.LockTimeoutException;
@@ -117,6 +118,9 @@ final class EngineLock implements DistributedLock {
     }
 
     private Lease acquireOrThrow(long waitNanos, long leaseMillis, Duration wait) throws InterruptedException {
+        if (waitNanos == Long.MAX_VALUE) {
+            return grantUnbounded(leaseMillis);
+        }
         EngineLease lease = grant(waitNanos, leaseMillis);
         if (lease == null) {
             throw new LockTimeoutException(name, wait);
@@ -124,8 +128,17 @@ final class EngineLock implements DistributedLock {
         return lease;
     }
 
+    /** An acquisition without a time limit: it returns a lease or throws. */
+    EngineLease grantUnbounded(long leaseMillis) throws InterruptedException {
+        EngineLease lease = grant(Long.MAX_VALUE, leaseMillis);
+        if (lease == null) {
+            throw new IllegalStateException("an acquisition of lock '" + name + "' without a time limit returned no lease");
+        }
+        return lease;
+    }
+
     /** A single attempt that keeps the caller's interrupt flag and never throws InterruptedException. */
-    EngineLease attemptOnce(long leaseMillis) {
+    @Nullable EngineLease attemptOnce(long leaseMillis) {
         boolean interrupted = Thread.interrupted();
         try {
             while (true) {
@@ -146,7 +159,7 @@ final class EngineLock implements DistributedLock {
      * One acquisition: driver attempts within the wait until a grant arrives fresh enough; null when
      * the wait elapsed. Undoes every grant it does not return.
      */
-    EngineLease grant(long waitNanos, long leaseMillis) throws InterruptedException {
+    @Nullable EngineLease grant(long waitNanos, long leaseMillis) throws InterruptedException {
         client.ensureOpen();
         if (Thread.interrupted()) {
             throw new InterruptedException("interrupted before acquiring lock '" + name + "'");

@@ -1,5 +1,6 @@
 package dev.latchkey.internal;
 
+import org.jspecify.annotations.Nullable;
 import dev.latchkey.spi.LockDriver;
 import dev.latchkey.spi.Ticker;
 import java.util.List;
@@ -64,7 +65,7 @@ final class Keeper {
     }
 
     /** Runs {@code task} on the timer thread after {@code delayNanos}; null if the keeper has shut down. */
-    ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+    @Nullable ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
         try {
             return timers.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException shutDown) {

@@ -1,5 +1,6 @@
 package dev.latchkey.internal;
 
+import org.jspecify.annotations.Nullable;
 import dev.latchkey.LockLostException;
 import dev.latchkey.ReleaseOutcome;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ final class LeaseState {
     private long renewAt;
     private int releaseAttempts;
     private long firstReleaseSent;
-    private LockLostException lost;
+    private @Nullable LockLostException lost;
     private final List<Consumer<? super LockLostException>> listeners = new ArrayList<>();
 
     LeaseState(String name, long deadline, long leaseMillis) {
@@ -102,12 +103,12 @@ final class LeaseState {
      *
      * @throws LockLostException if the hold was lost before
      */
-    synchronized ReleaseOutcome beginRelease(long now) {
+    synchronized @Nullable ReleaseOutcome beginRelease(long now) {
         switch (phase) {
             case RELEASED:
                 return ReleaseOutcome.ALREADY_RELEASED;
             case LOST:
-                throw lost;
+                throw lostException();
             case HELD:
                 phase = Phase.RELEASING;
                 renewing = false;
@@ -130,7 +131,7 @@ final class LeaseState {
             return released ? ReleaseOutcome.RELEASED : ReleaseOutcome.ALREADY_RELEASED;
         }
         if (phase == Phase.LOST) {
-            throw lost;
+            throw lostException();
         }
         if (released) {
             phase = Phase.RELEASED;
@@ -142,7 +143,7 @@ final class LeaseState {
             return ReleaseOutcome.ALREADY_RELEASED;
         }
         markLost("it expired or was taken over before release; nothing was freed", null);
-        throw lost;
+        throw lostException();
     }
 
     // ---- extend and renewal ----
@@ -270,7 +271,7 @@ final class LeaseState {
      * Registers a listener. Returns the loss to report at once (on the caller's thread) if it is
      * already known, or if the deadline has passed while nothing could have renewed the hold.
      */
-    synchronized LockLostException addListener(Consumer<? super LockLostException> listener, long now) {
+    synchronized @Nullable LockLostException addListener(Consumer<? super LockLostException> listener, long now) {
         if (phase == Phase.HELD && !renewing && now - deadline >= 0) {
             markLost("its lease of " + leaseMillis + " ms ran out before release", null);
         }
@@ -283,12 +284,6 @@ final class LeaseState {
         return null;
     }
 
-    /** Marks the hold lost (if it was still held) and returns the exception that reports it. */
-    synchronized LockLostException lose(String reason, Throwable cause) {
-        markLost(reason, cause);
-        return lost;
-    }
-
     /** Takes the listeners to notify of a loss; they run outside the monitor. */
     synchronized List<Consumer<? super LockLostException>> takeListeners() {
         if (phase != Phase.LOST || listeners.isEmpty()) {
@@ -299,11 +294,11 @@ final class LeaseState {
         return out;
     }
 
-    synchronized LockLostException lost() {
+    synchronized @Nullable LockLostException lost() {
         return lost;
     }
 
-    private void markLost(String reason, Throwable cause) {
+    private void markLost(String reason, @Nullable Throwable cause) {
         if (phase == Phase.HELD || phase == Phase.RELEASING) {
             phase = Phase.LOST;
             renewing = false;
@@ -314,11 +309,19 @@ final class LeaseState {
 
     private void checkHeld(String action) {
         if (phase == Phase.LOST) {
-            throw lost;
+            throw lostException();
         }
         if (phase != Phase.HELD) {
             throw new IllegalStateException("cannot " + action + " lock '" + name + "': this lease was released");
         }
+    }
+
+    private LockLostException lostException() {
+        LockLostException e = lost;
+        if (e == null) {
+            throw new IllegalStateException("lock '" + name + "' is " + phase + ", not lost");
+        }
+        return e;
     }
 
     private boolean isWatched() {

@@ -64,7 +64,7 @@ final class ReentrantView implements LockView {
             throw new InterruptedException();
         }
         if (!reenter()) {
-            start(lock.grant(Long.MAX_VALUE, client.defaultLeaseMillis), true);
+            start(lock.grantUnbounded(client.defaultLeaseMillis), true);
         }
     }
 
@@ -143,7 +143,7 @@ final class ReentrantView implements LockView {
         try {
             while (true) {
                 try {
-                    start(lock.grant(Long.MAX_VALUE, leaseMillis), renew);
+                    start(lock.grantUnbounded(leaseMillis), renew);
                     return;
                 } catch (InterruptedException e) {
                     interrupted = true;

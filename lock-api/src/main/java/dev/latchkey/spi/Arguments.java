@@ -1,5 +1,6 @@
 package dev.latchkey.spi;
 
+import org.jspecify.annotations.Nullable;
 import dev.latchkey.Locks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,7 +14,7 @@ public final class Arguments {
     }
 
     /** Checks a lock name: not null, not blank, at most {@link Locks#MAX_NAME_BYTES} UTF-8 bytes. */
-    public static String name(String name) {
+    public static String name(@Nullable String name) {
         if (name == null) {
             throw new IllegalArgumentException("name must not be null");
         }
@@ -28,7 +29,7 @@ public final class Arguments {
     }
 
     /** Checks a lease and returns it in whole milliseconds: at least 1 ms, at most {@link Locks#MAX_LEASE}. */
-    public static long leaseMillis(Duration lease) {
+    public static long leaseMillis(@Nullable Duration lease) {
         if (lease == null) {
             throw new IllegalArgumentException("lease must not be null");
         }
@@ -45,7 +46,7 @@ public final class Arguments {
     }
 
     /** Checks a wait and returns it in nanoseconds, saturating at {@link Long#MAX_VALUE} (no limit). */
-    public static long waitNanos(Duration wait) {
+    public static long waitNanos(@Nullable Duration wait) {
         if (wait == null) {
             throw new IllegalArgumentException("wait must not be null");
         }

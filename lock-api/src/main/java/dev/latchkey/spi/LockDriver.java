@@ -1,5 +1,6 @@
 package dev.latchkey.spi;
 
+import org.jspecify.annotations.Nullable;
 import dev.latchkey.Capability;
 import dev.latchkey.LockInfo;
 import java.util.Optional;
@@ -38,7 +39,7 @@ public interface LockDriver extends AutoCloseable {
      * @throws InterruptedException if interrupted while waiting (the engine then undoes any grant that
      *                              raced the interrupt)
      */
-    Grant acquire(String name, String token, long leaseMillis, long waitNanos) throws InterruptedException;
+    @Nullable Grant acquire(String name, String token, long leaseMillis, long waitNanos) throws InterruptedException;
 
     /**
      * Sets the lease of {@code name} to {@code leaseMillis} from now if {@code token} holds it.

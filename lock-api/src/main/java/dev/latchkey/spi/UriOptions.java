@@ -1,5 +1,6 @@
 package dev.latchkey.spi;
 
+import org.jspecify.annotations.Nullable;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,8 @@ public final class UriOptions {
         return this;
     }
 
-    public String string(String key, String fallback) {
+    /** The option's value, or {@code fallback} when absent. */
+    public @Nullable String string(String key, @Nullable String fallback) {
         return values.getOrDefault(key, fallback);
     }
 
@@ -97,7 +99,7 @@ public final class UriOptions {
     }
 
     /** Parses {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 1d} or ISO-8601; {@code what} names it in errors. */
-    public static Duration parseDuration(String text, String what) {
+    public static Duration parseDuration(@Nullable String text, String what) {
         String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
         Matcher m = DURATION.matcher(t);
         try {
@@ -135,8 +137,11 @@ public final class UriOptions {
         return s.replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 
-    private static String afterQuestionMark(String ssp) {
-        int q = ssp == null ? -1 : ssp.indexOf('?');
+    private static @Nullable String afterQuestionMark(@Nullable String ssp) {
+        if (ssp == null) {
+            return null;
+        }
+        int q = ssp.indexOf('?');
         return q < 0 ? null : ssp.substring(q + 1);
     }
 
