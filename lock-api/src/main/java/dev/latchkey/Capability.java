@@ -31,7 +31,13 @@ public enum Capability {
     /** Expiry does not depend on the participants' clocks agreeing. */
     CLOCK_INDEPENDENT,
     /** Waiters are woken by a release instead of polling on a timer. */
-    NO_POLLING;
+    NO_POLLING,
+    /**
+     * The operator's calls tell the truth: {@link dev.latchkey.LockClient#inspect} reports the holder,
+     * the last fencing token and the remaining lease, and {@link dev.latchkey.LockClient#forceRelease}
+     * frees a held lock (waking a waiter) and answers whether it did.
+     */
+    ADMIN;
 
     /** The capabilities this one implies, itself included. */
     public Set<Capability> implied() {

@@ -1,6 +1,7 @@
 package dev.latchkey;
 
 import org.jspecify.annotations.Nullable;
+import dev.latchkey.spi.LockEnvironment;
 import dev.latchkey.spi.LockProvider;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -52,8 +53,23 @@ public final class Locks {
 
     /** Opens a client for the URI, looking for providers through the given class loader. */
     public static LockClient open(URI uri, ClassLoader loader) {
+        return open(uri, LockEnvironment.SYSTEM, loader);
+    }
+
+    /**
+     * Opens a client for the URI in the given environment (its clocks and a driver decorator): what the
+     * conformance kit uses to skew a participant's clock or delay its calls. Applications use
+     * {@link #open(String)}.
+     */
+    public static LockClient open(URI uri, LockEnvironment env) {
+        return open(uri, env, defaultLoader());
+    }
+
+    /** Opens a client for the URI in the given environment, looking for providers through the given class loader. */
+    public static LockClient open(URI uri, LockEnvironment env, ClassLoader loader) {
         Objects.requireNonNull(uri, "uri");
-        return provider(uri.getScheme(), loader).open(uri);
+        Objects.requireNonNull(env, "env");
+        return provider(uri.getScheme(), loader).open(uri, env);
     }
 
     /**

@@ -6,7 +6,7 @@ import dev.latchkey.redis.testkit.RedisServer;
 import dev.latchkey.tck.FaultKind;
 import dev.latchkey.tck.TckHarness;
 import java.net.URI;
-import java.time.Duration;
+import dev.latchkey.spi.LockEnvironment;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -54,8 +54,8 @@ final class CliHarness implements TckHarness {
     }
 
     @Override
-    public LockClient newClient() {
-        return Locks.open(uri, loader);
+    public LockClient newClient(LockEnvironment env) {
+        return Locks.open(uri, env, loader);
     }
 
     @Override
@@ -70,21 +70,7 @@ final class CliHarness implements TckHarness {
             faults.add(FaultKind.SERVER_RESTART);
             faults.add(FaultKind.SERVER_PAUSE);
         }
-        if (scheme().equals("redis-getset") || scheme().equals("redis-lua")) {
-            faults.add(FaultKind.CLOCK_SKEW);
-        }
         return faults;
-    }
-
-    @Override
-    public LockClient newClient(Duration skew) {
-        if (scheme().equals("redis-getset")) {
-            return Locks.open(Backends.withOption(uri, "skew", skew.toMillis() + "ms"), loader);
-        }
-        if (scheme().equals("redis-lua")) {
-            return newClient(); // reads no client wall clock
-        }
-        return TckHarness.super.newClient(skew);
     }
 
     @Override
@@ -93,7 +79,12 @@ final class CliHarness implements TckHarness {
     }
 
     @Override
-    public void pauseServer(Duration duration) {
-        server.pauseFor(duration);
+    public void pauseServer() {
+        server.pause();
+    }
+
+    @Override
+    public void resumeServer() {
+        server.resume();
     }
 }

@@ -12,6 +12,7 @@ import static dev.latchkey.tck.Level.REQUIRED;
 
 import dev.latchkey.Lease;
 import dev.latchkey.LockTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,19 +42,32 @@ final class AsyncRules {
     @TckRule(level = REQUIRED, checks = ASYNC)
     static void AS_02_asyncAcquireTimesOut(Ctx c) throws Exception {
         c.participant("a").acquire(LONG);
-        long asked = System.nanoTime();
-        CompletableFuture<Lease> pending = c.participant("b").lock().acquireAsync(WAIT, LEASE).toCompletableFuture();
-        CompletableFuture<Long> ended = pending.handle((lease, error) -> System.nanoTime());
-        try {
-            Lease unexpected = pending.get(WAIT.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
-            c.check(false, "b's async acquisition completed with %s while a held the lock", unexpected);
-        } catch (ExecutionException e) {
-            c.check(e.getCause() instanceof LockTimeoutException, "b's async acquisition failed with %s, not LockTimeoutException", e.getCause());
+        Participant b = c.participant("b");
+        Duration bound = c.within(WAIT);
+        double fastest = Double.MAX_VALUE;
+        for (int i = 0; i < 2; i++) {
+            long asked = System.nanoTime();
+            CompletableFuture<Lease> pending = b.lock().acquireAsync(WAIT, LEASE).toCompletableFuture();
+            CompletableFuture<Long> ended = pending.handle((lease, error) -> System.nanoTime());
+            try {
+                Lease unexpected = pending.get(WAIT.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
+                c.check(false, "b's async acquisition completed with %s while a held the lock", unexpected);
+            } catch (ExecutionException e) {
+                c.check(e.getCause() instanceof LockTimeoutException, "b's async acquisition failed with %s, not LockTimeoutException", e.getCause());
+            }
+            double waited = Ctx.ms(ended.get() - asked);
+            c.check(waited >= WAIT.toMillis() - 1, "b's async acquisition timed out after %.1f ms of a %d ms wait", waited, WAIT.toMillis());
+            fastest = Math.min(fastest, waited);
         }
-        double waited = Ctx.ms(ended.get() - asked);
-        c.check(waited >= WAIT.toMillis() - 1, "b's async acquisition timed out after %.1f ms of a %d ms wait", waited, WAIT.toMillis());
+        c.check(fastest <= bound.toMillis(), "b's async acquisitions timed out after at least %.1f ms of a %d ms wait (bound %d ms)",
+                fastest, WAIT.toMillis(), bound.toMillis());
     }
 
+    /**
+     * Cancelling an async acquisition, before or just after the holder releases, leaves nothing held:
+     * a third participant acquires at once, and once it has released, the lock stays free (a cancelled
+     * acquisition that went on in the background would take it then).
+     */
     @TckRule(level = REQUIRED, checks = ASYNC)
     static void AS_03_cancelledAsyncAcquireLeavesNothingHeld(Ctx c) throws Exception {
         Participant a = c.participant("a");
@@ -78,6 +92,11 @@ final class AsyncRules {
                     "b's async acquisition was cancelled " + order + ", and then c could not acquire: the cancelled acquisition holds the lock"
                             + c.historyTail()));
             next.release();
+            c.sleep(SHORT);
+            int r = round;
+            third.tryAcquire(Duration.ZERO, LEASE).orElseThrow(() -> new AssertionError("round " + r + ": b's async acquisition was"
+                    + " cancelled " + order + ", and after c released, the lock was taken again: the cancelled acquisition went on"
+                    + c.historyTail())).release();
         }
         c.checkHistory(false);
     }

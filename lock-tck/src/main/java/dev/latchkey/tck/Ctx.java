@@ -1,5 +1,6 @@
 package dev.latchkey.tck;
 
+import dev.latchkey.Capability;
 import dev.latchkey.LockClient;
 import dev.latchkey.LockLostException;
 import java.time.Duration;
@@ -7,9 +8,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +34,18 @@ final class Ctx implements AutoCloseable {
     static final Duration WAIT = TckTime.millis(300);
     /** Enough for a participant to start waiting, or for a wrong grant to show up. */
     static final Duration SHORT = TckTime.millis(100);
-    /** The generous allowance of every upper bound (a loaded 2-core machine). */
+    /**
+     * How long to wait for something that must happen before the rule can go on (a participant must
+     * be woken, a precondition must arise). Never the bound of a timing check: those come from
+     * {@link #within} and {@link #margin}, which derive from what is requested and measured.
+     */
     static final Duration SLACK = TckTime.millis(1_000);
+    /**
+     * The floor of every {@link #margin}: scheduling noise on a loaded 2-core machine. Rules with an
+     * upper bound measure twice or more and judge the fastest (or the median), so that a pause that
+     * hits one measurement is not taken for a defect, while a systematic delay still is.
+     */
+    static final Duration NOISE = TckTime.millis(40);
     /** The longest wait for something that must happen. */
     static final Duration PATIENCE = TckTime.millis(10_000);
 
@@ -48,20 +62,27 @@ final class Ctx implements AutoCloseable {
     final History history = new History();
     /** The rule's own lock name, fresh for every run. */
     final String lock;
+    /** Whether the harness honours the participants' environments (probed once per run by the runner). */
+    private final boolean environments;
+    private final Set<Capability> declared;
+    private final Map<LockClient, ClientFaults> faults = new ConcurrentHashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<String> observations = new ArrayList<>();
+    private volatile long pairNanos = -1;
 
-    Ctx(TckHarness harness, Rule rule) {
+    Ctx(TckHarness harness, Rule rule, boolean environments, Set<Capability> declared) {
         this.harness = harness;
+        this.environments = environments;
+        this.declared = declared;
         this.lock = "tck:" + rule.id() + ":" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     // ---- participants ----
 
-    /** A new participant with its own client. */
+    /** A new participant with its own client, in an environment of its own where the harness allows. */
     Participant participant(String id) {
-        return participant(id, track(harness.newClient()));
+        return participant(id, Duration.ZERO);
     }
 
     /** A participant on a given client (tracked and closed after the rule). */
@@ -69,9 +90,94 @@ final class Ctx implements AutoCloseable {
         return new Participant(this, id, track(client));
     }
 
-    /** A participant whose wall clock is off by {@code skew}. */
+    /** A participant whose wall clock is off by {@code skew} ({@link FaultKind#CLOCK_SKEW}). */
     Participant skewed(String id, Duration skew) {
-        return participant(id, harness.newClient(skew));
+        return participant(id, skew);
+    }
+
+    private Participant participant(String id, Duration skew) {
+        if (!environments) {
+            if (!skew.isZero()) {
+                throw new UnsupportedOperationException(harness.label() + " does not honour LockEnvironment: no clock skew");
+            }
+            return participant(id, harness.newClient());
+        }
+        ClientFaults f = new ClientFaults(skew);
+        LockClient client = track(harness.newClient(f.environment()));
+        faults.put(client, f);
+        return new Participant(this, id, client);
+    }
+
+    /** The client-side faults of a participant made by {@link #participant(String)}. */
+    ClientFaults faults(Participant p) {
+        ClientFaults f = faults.get(p.client);
+        if (f == null) {
+            throw new Precondition(harness.label() + " does not honour LockEnvironment, so no client-side fault can be injected in process");
+        }
+        return f;
+    }
+
+    /**
+     * {@link FaultKind#CLIENT_CRASH} in process: from now on the participant's calls fail without
+     * reaching the backend; nothing is released or renewed, so its holds end when their leases run out.
+     */
+    void crash(Participant p) {
+        faults(p).kill();
+        history.note(p.id, lock, "crashed (its calls no longer reach the backend)");
+    }
+
+    /** Whether the backend claims {@code capability} (a rule may check more where it does). */
+    boolean declared(Capability capability) {
+        return declared.contains(capability);
+    }
+
+    /** {@link FaultKind#SERVER_PAUSE} for {@code duration}: freezes the server, sleeps, resumes it (also on failure). */
+    void pauseServer(Duration duration) throws InterruptedException {
+        harness.pauseServer();
+        try {
+            sleep(duration);
+        } finally {
+            harness.resumeServer();
+        }
+    }
+
+    // ---- bounds derived from what is measured ----
+
+    /**
+     * The time of one uncontended acquire-and-release on this backend: the median of five, measured
+     * once per rule on a lock of its own. Two round trips on a networked backend.
+     */
+    Duration pairTime() throws InterruptedException {
+        long measured = pairNanos;
+        if (measured < 0) {
+            Participant p = participant("rtt");
+            long[] samples = new long[5];
+            for (int i = 0; i < samples.length; i++) {
+                long start = System.nanoTime();
+                // a wait, not an immediate attempt: this must measure the backend, not a defect of its zero wait
+                p.tryAcquire("rtt", SLACK, LONG).orElseThrow(() -> new AssertionError("a free lock could not be acquired")).release();
+                samples[i] = System.nanoTime() - start;
+            }
+            java.util.Arrays.sort(samples);
+            pairNanos = measured = samples[samples.length / 2];
+            observe("acquire+release %.2f ms", measured / 1e6);
+        }
+        return Duration.ofNanos(measured);
+    }
+
+    /**
+     * The allowance above a requested time {@code requested} (a wait, a lease, zero for an immediate
+     * attempt): the largest of three acquire-and-release times, a tenth of the request and
+     * {@link #NOISE}, scaled. Tight enough that a backend 1.5 times too slow fails.
+     */
+    Duration margin(Duration requested) throws InterruptedException {
+        long threePairs = (long) (pairTime().toNanos() * 3 * TckTime.scale());
+        return Duration.ofNanos(Math.max(Math.max(threePairs, requested.toNanos() / 10), NOISE.toNanos()));
+    }
+
+    /** {@code requested} plus its {@link #margin}: the upper bound of something that should take {@code requested}. */
+    Duration within(Duration requested) throws InterruptedException {
+        return requested.plus(margin(requested));
     }
 
     <T extends AutoCloseable> T track(T resource) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,15 +34,25 @@ final class ExpiryRules {
         c.checkHistory(false);
     }
 
+    /**
+     * The hold ends by itself when its lease does: an immediate attempt made just after the lease plus
+     * its {@link Ctx#margin} (counted from the grant's reply, the latest the server can have started
+     * the lease) succeeds. Immediate attempts, not a waiter, so that a waiter's wake-up delay is not
+     * counted against the expiry.
+     */
     @TckRule(level = REQUIRED, checks = LEASE_EXPIRY)
     static void LE_02_takeoverSoonAfterTheLeaseEnds(Ctx c) throws Exception {
+        Participant b = c.participant("b");
+        Duration bound = c.within(LEASE);
         RecordedLease abandoned = c.participant("a").acquire(LEASE);
-        RecordedLease next = c.participant("b").tryAcquire(LEASE.plus(SLACK).plus(SLACK), LEASE).orElseThrow(() -> new AssertionError(
-                "b could not take over a lock whose holder stopped, " + LEASE.plus(SLACK).plus(SLACK).toMillis()
-                        + " ms after a took it with a lease of " + LEASE.toMillis() + " ms"));
-        double after = Ctx.ms(next.acquiredAt() - abandoned.acquiredAt());
-        c.check(after <= LEASE.plus(SLACK).toMillis(), "b took over %.1f ms after a's grant of a %d ms lease", after, LEASE.toMillis());
-        c.observe("takeover %.1f ms after a %d ms lease was granted", after, LEASE.toMillis());
+        c.sleep(Duration.ofNanos(abandoned.acquiredAt() + bound.toNanos() - c.history.now()));
+        long tried = c.history.now();
+        RecordedLease next = b.tryAcquire(Duration.ZERO, LEASE).orElseThrow(() -> new AssertionError(String.format(Locale.ROOT,
+                "a's lease of %d ms was still held %.1f ms after it was granted (bound %d ms): it does not end on time",
+                LEASE.toMillis(), Ctx.ms(tried - abandoned.acquiredAt()), bound.toMillis())));
+        c.observe("free %.1f ms after a %d ms lease was granted (bound %d ms)", Ctx.ms(next.acquiredAt() - abandoned.acquiredAt()),
+                LEASE.toMillis(), bound.toMillis());
+        c.checkHistory(false);
     }
 
     @TckRule(level = REQUIRED, checks = LEASE_EXPIRY)
@@ -71,18 +82,19 @@ final class ExpiryRules {
             return;
         }
         Participant a = c.participant("a");
+        Participant b = c.participant("b");
+        Duration bound = c.within(LEASE);
         long asked = c.history.now();
         RecordedLease held = a.acquire(LEASE);
-        c.harness.crash(a.client);
-        c.history.note("a", c.lock, "crashed");
-        RecordedLease next = c.participant("b").tryAcquire(LEASE.plus(SLACK).plus(SLACK), LEASE).orElseThrow(() -> new AssertionError(
-                "b could not take over from the crashed holder within " + LEASE.plus(SLACK).plus(SLACK).toMillis() + " ms"));
-        c.check(next.acquiredAt() - asked >= LEASE.toNanos(), "b took over %.1f ms after the crashed holder asked for a %d ms lease",
-                Ctx.ms(next.acquiredAt() - asked), LEASE.toMillis());
-        double after = Ctx.ms(next.acquiredAt() - held.acquiredAt());
-        c.check(after <= LEASE.plus(SLACK).toMillis(), "b took over %.1f ms after the crashed holder's %d ms lease was granted",
-                after, LEASE.toMillis());
-        c.observe("in-process crash; takeover %.1f ms after the grant of a %d ms lease", after, LEASE.toMillis());
+        c.crash(a);
+        c.sleep(Duration.ofNanos(asked + LEASE.toNanos() - c.margin(LEASE).toNanos() - c.history.now()));
+        c.check(b.tryAcquire(Duration.ZERO, LEASE).isEmpty(), "b took over from the crashed holder before its %d ms lease ended",
+                LEASE.toMillis());
+        c.sleep(Duration.ofNanos(held.acquiredAt() + bound.toNanos() - c.history.now()));
+        RecordedLease next = b.tryAcquire(Duration.ZERO, LEASE).orElseThrow(() -> new AssertionError(
+                "the crashed holder's " + LEASE.toMillis() + " ms lease was still held " + bound.toMillis() + " ms after its grant"));
+        c.observe("in-process crash; free %.1f ms after the grant of a %d ms lease (bound %d ms)",
+                Ctx.ms(next.acquiredAt() - held.acquiredAt()), LEASE.toMillis(), bound.toMillis());
         c.checkHistory(false);
     }
 
@@ -117,11 +129,13 @@ final class ExpiryRules {
         c.checkHistory(false);
         holds.sort(Comparator.comparingLong(RecordedLease::acquiredAt));
         c.check(holds.size() == racers, "only %d of %d racers got the lock within %d ms", holds.size(), racers, budget.toMillis());
+        // A loser that rewrites the expiry with its own, longer lease pushes it back by a unit or more.
+        Duration allowance = Duration.ofNanos(Math.max(c.margin(unit).toNanos(), unit.toNanos() / 2));
         for (int i = 1; i < holds.size(); i++) {
             RecordedLease prev = holds.get(i - 1);
             double late = Ctx.ms(holds.get(i).acquiredAt() - prev.deadline());
-            c.check(late <= SLACK.toMillis(), "%s's hold lasted %.1f ms past its lease: its expiry was pushed back%s",
-                    prev.process(), late, c.historyTail());
+            c.check(late <= allowance.toMillis(), "%s's hold lasted %.1f ms past its lease (allowance %d ms): its expiry was pushed back%s",
+                    prev.process(), late, allowance.toMillis(), c.historyTail());
         }
     }
 }

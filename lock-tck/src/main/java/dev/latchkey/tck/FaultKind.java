@@ -8,9 +8,10 @@ package dev.latchkey.tck;
  */
 public enum FaultKind {
     /**
-     * A holder dies without releasing. Out-of-process backends ({@link TckHarness#uri()} present):
-     * the TCK starts a child JVM that acquires and kills it with SIGKILL. In-process backends: the
-     * harness lists this fault and implements {@link TckHarness#crash}.
+     * A holder dies without releasing. Where {@link TckHarness#uri()} is present the TCK starts a child
+     * JVM that acquires and kills it with SIGKILL; otherwise, for a harness that honours
+     * {@link dev.latchkey.spi.LockEnvironment}, a kill switch in the participant's environment makes it
+     * fall silent (every call fails without reaching the backend, nothing is renewed or released).
      */
     CLIENT_CRASH,
     /** A holder frozen past its lease (stops renewing, then wakes up). Simulated by the TCK itself; always available. */
@@ -21,6 +22,16 @@ public enum FaultKind {
     SERVER_PAUSE,
     /** A participant's network path is cut or black-holed; see {@link TckHarness#newPartitionedClient()}. */
     PARTITION,
-    /** A participant's wall clock is offset from the others'; see {@link TckHarness#newClient(java.time.Duration)}. */
-    CLOCK_SKEW
+    /**
+     * A participant's wall clock is offset from the others': its {@link dev.latchkey.spi.LockEnvironment#clock()}
+     * runs ahead or behind. Available for every harness that honours the environment; a backend that
+     * reads no wall clock through it is not affected (the report says so).
+     */
+    CLOCK_SKEW,
+    /**
+     * The reply to an acquisition reaches the participant late (a stalled network or process between
+     * the backend and the engine): injected in the participant's environment, for every harness that
+     * honours it.
+     */
+    CLIENT_DELAY
 }

@@ -58,7 +58,7 @@ final class FaultRules {
         RecordedLease held = c.participant("a").acquire(lease);
         CompletableFuture<Optional<RecordedLease>> waiter = c.fork("b", () -> b.tryAcquireRetrying(pause.plus(SLACK.multipliedBy(3)), LEASE));
         c.history.note("server", c.lock, "pause for " + pause.toMillis() + " ms");
-        c.harness.pauseServer(pause);
+        c.pauseServer(pause);
         long resumed = c.history.now();
         c.history.note("server", c.lock, "resumed");
         RecordedLease next = c.await(waiter, pause.plus(SLACK.multipliedBy(4)), "b's acquisition").orElseThrow(() ->

@@ -9,7 +9,11 @@ import static dev.latchkey.tck.Ctx.SLACK;
 import static dev.latchkey.tck.Level.REQUIRED;
 import static dev.latchkey.tck.Level.STOCHASTIC;
 
+import dev.latchkey.ReleaseOutcome;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,6 +65,57 @@ final class InterruptionRules {
             third.tryAcquire(SLACK, LONG).orElseThrow(() -> new AssertionError("round " + r + ": b was interrupted just as a released,"
                     + " and then c could not acquire: b's interrupted acquisition holds the lock" + c.historyTail())).release();
         }
+        c.checkHistory(false);
+    }
+
+    /**
+     * The everyday idiom {@code catch (InterruptedException e) { interrupt(); } finally { unlock(); }}:
+     * a release, and the {@code Lock} view's unlock, from a thread whose interrupt flag is set, must
+     * free the lock and keep the flag. (A client whose I/O aborts on interrupt fails here.)
+     */
+    @TckRule(level = REQUIRED)
+    static void IR_04_releaseAndUnlockFromAnInterruptedThreadWork(Ctx c) throws Exception {
+        Participant a = c.participant("a");
+        Participant b = c.participant("b");
+        String outcome = c.await(c.fork("a", () -> {
+            for (int round = 0; round < 5; round++) {
+                RecordedLease held = a.acquire(LONG);
+                Thread.currentThread().interrupt();
+                ReleaseOutcome released;
+                try {
+                    released = held.release();
+                } catch (RuntimeException e) {
+                    return "round " + round + ": release() on an interrupted thread threw " + e;
+                }
+                if (!Thread.interrupted()) {
+                    return "round " + round + ": release() cleared the interrupt flag";
+                }
+                if (released != ReleaseOutcome.RELEASED) {
+                    return "round " + round + ": release() on an interrupted thread reported " + released;
+                }
+                if (b.tryAcquire(Duration.ZERO, LEASE).map(RecordedLease::release).isEmpty()) {
+                    return "round " + round + ": the lock was still held after a release on an interrupted thread";
+                }
+                Lock view = a.lock().asLock();
+                if (!view.tryLock(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return "round " + round + ": the Lock view of a free lock could not be locked";
+                }
+                Thread.currentThread().interrupt();
+                try {
+                    view.unlock();
+                } catch (RuntimeException e) {
+                    return "round " + round + ": unlock() on an interrupted thread threw " + e;
+                }
+                if (!Thread.interrupted()) {
+                    return "round " + round + ": unlock() cleared the interrupt flag";
+                }
+                if (b.tryAcquire(Duration.ZERO, LEASE).map(RecordedLease::release).isEmpty()) {
+                    return "round " + round + ": the lock was still held after unlock() on an interrupted thread";
+                }
+            }
+            return "";
+        }), PATIENCE, "releases from an interrupted thread");
+        c.check(outcome.isEmpty(), "%s", outcome);
         c.checkHistory(false);
     }
 

@@ -17,14 +17,19 @@ import org.junit.jupiter.api.DynamicTest;
  * Confined to JUnit's test thread.
  */
 final class JUnitRun {
+    /** The system property that makes every run strict: a rule that could not run fails its test. */
+    static final String STRICT = "latchkey.tck.strict";
+
     private final TckHarness harness;
     private final TckRunner runner;
+    private final boolean strict;
     private final List<RuleResult> results = new ArrayList<>();
     private final long start = System.nanoTime();
 
-    JUnitRun(TckHarness harness) {
+    JUnitRun(TckHarness harness, boolean strict) {
         this.harness = harness;
         this.runner = new TckRunner(harness);
+        this.strict = strict || Boolean.getBoolean(STRICT);
     }
 
     String label() {
@@ -46,6 +51,7 @@ final class JUnitRun {
             Path file = report.writeTo(dir);
             TckMatrix.write(dir.resolve("matrix.md"), List.of(dir));
             System.out.println("[lock-tck] " + report.summary() + " -> " + file);
+            report.notes().forEach(n -> System.out.println("[lock-tck]   note: " + n));
         } finally {
             harness.close();
         }
@@ -55,11 +61,16 @@ final class JUnitRun {
         return rule.name() + " (" + rule.level() + ", " + rule.capabilityName() + ")";
     }
 
-    private static void report(RuleResult r) {
+    private void report(RuleResult r) {
         switch (r.outcome()) {
             case FAIL:
                 throw new AssertionError(r.id() + " FAIL: " + r.message());
+            case ERROR:
+                throw new IllegalStateException(r.id() + " ERROR (the backend failed; no verdict): " + r.message());
             case SKIPPED:
+                if (strict) {
+                    throw new AssertionError(r.id() + " SKIPPED in a strict run: " + r.message());
+                }
                 Assumptions.abort(r.id() + " SKIPPED: " + r.message());
                 break;
             case OBSERVED_UNSAFE:

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.TestInstance;
  * }</pre>
  *
  * Every rule becomes one dynamic test named after it. A FAIL (a declared capability broken) fails
- * its test; a SKIPPED rule and an OBSERVED_UNSAFE probe (a capability not declared) are aborted
- * with their message, so they show as skipped and never fail the build; all of them are in the
+ * its test, and so does an ERROR (the backend failed: out of memory, refused login, unreachable);
+ * a SKIPPED rule (unless {@link #strict()}) and an OBSERVED_UNSAFE probe (a capability not declared)
+ * are aborted with their message, so they show as skipped and never fail the build; all of them are in the
  * JSON report written to {@link #reportDirectory()} after the last rule, together with a refreshed
  * {@code matrix.md} of every report in that directory.
  *
@@ -34,6 +35,15 @@ public abstract class LockTck {
     /** The harness under test; called once per class. The TCK closes it after the last rule. */
     protected abstract TckHarness harness();
 
+    /**
+     * Whether a rule that could not run (a fault the harness cannot inject, an unmet precondition)
+     * fails its test instead of being reported as skipped. False by default; the system property
+     * {@code latchkey.tck.strict=true} makes every run strict.
+     */
+    protected boolean strict() {
+        return false;
+    }
+
     /** Where the JSON report and the matrix go: {@code target/lock-tck} by default. */
     protected Path reportDirectory() {
         return Path.of("target", "lock-tck");
@@ -42,7 +52,7 @@ public abstract class LockTck {
     /** One dynamic test per rule. */
     @TestFactory
     public final Stream<DynamicTest> rules() {
-        run = new JUnitRun(harness());
+        run = new JUnitRun(harness(), strict());
         return run.tests();
     }
 

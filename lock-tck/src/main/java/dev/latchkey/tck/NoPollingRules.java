@@ -24,8 +24,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 @TckGroup("no polling")
 final class NoPollingRules {
-    private static final Duration BASE = TckTime.millis(50);
-    private static final int TRIALS = 9;
+    static final Duration BASE = TckTime.millis(50);
+    /**
+     * Enough trials that a poller cannot pass by luck: a waiter polling every P ms meets the bound in
+     * about bound/P of them (a quarter for 200 ms), and passing needs two thirds.
+     */
+    private static final int TRIALS = 25;
 
     private NoPollingRules() {
     }
@@ -37,14 +41,14 @@ final class NoPollingRules {
         Participant b = c.participant("b");
         double bound = handoffBound(a);
         List<Double> handoffs = new ArrayList<>();
-        for (int trial = 0; trial < TRIALS; trial++) {
+        for (int trial = 0; trial < TRIALS && handoffs.stream().filter(h -> h > bound).count() <= TRIALS / 3; trial++) {
             RecordedLease held = a.acquire(LONG);
-            CompletableFuture<Optional<RecordedLease>> waiter = c.fork("b", () -> b.tryAcquire(SLACK.multipliedBy(3), LONG));
+            CompletableFuture<Optional<RecordedLease>> waiter = c.fork("b", () -> b.tryAcquire(SLACK, LONG));
             c.sleep(Duration.ofNanos(ThreadLocalRandom.current().nextLong(SHORT.toNanos() / 2, SHORT.toNanos() * 5 / 2)));
             long released = c.history.now();
             held.release();
-            RecordedLease next = c.await(waiter, SLACK.multipliedBy(4), "b's wait").orElseThrow(() -> new AssertionError(
-                    "b, waiting, was not granted the lock within " + SLACK.multipliedBy(3).toMillis() + " ms of a's release (a lost wake-up)"));
+            RecordedLease next = c.await(waiter, SLACK.multipliedBy(2), "b's wait").orElseThrow(() -> new AssertionError(
+                    "b, waiting, was not granted the lock within " + SLACK.toMillis() + " ms of a's release (a lost wake-up)"));
             handoffs.add(Ctx.ms(next.acquiredAt() - released));
             next.release();
         }
@@ -52,8 +56,8 @@ final class NoPollingRules {
         List<Double> sorted = new ArrayList<>(handoffs);
         Collections.sort(sorted);
         c.check(over <= TRIALS / 3, "%d of %d waiters were granted the lock later than the handoff bound of %.1f ms after the release"
-                + " (handoffs in ms: %s): they look like polling", over, TRIALS, bound, handoffs);
-        c.observe("handoff median %.2f ms, max %.2f ms, bound %.1f ms", sorted.get(TRIALS / 2), sorted.get(TRIALS - 1), bound);
+                + " (handoffs in ms: %s): they look like polling", over, handoffs.size(), bound, handoffs);
+        c.observe("handoff median %.2f ms, max %.2f ms, bound %.1f ms", sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), bound);
         c.checkHistory(false);
     }
 

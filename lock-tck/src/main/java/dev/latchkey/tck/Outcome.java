@@ -11,5 +11,10 @@ public enum Outcome {
     /** The backend does not claim the capability; the rule was probed and held this time. */
     OBSERVED_SAFE,
     /** The backend does not claim the capability; the rule was probed and broken (the message has the evidence). */
-    OBSERVED_UNSAFE
+    OBSERVED_UNSAFE,
+    /**
+     * The backend failed in a way the rule did not provoke (out of memory, a refused login, unreachable):
+     * no verdict either way. The message has the cause.
+     */
+    ERROR
 }

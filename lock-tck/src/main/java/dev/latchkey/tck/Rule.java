@@ -22,7 +22,8 @@ public final class Rule {
     private static final List<Class<?>> GROUPS = List.of(
             MutualExclusionRules.class, OwnershipRules.class, ReentrancyRules.class, TimeoutRules.class,
             InterruptionRules.class, ExpiryRules.class, RenewalRules.class, FencingRules.class,
-            FairnessRules.class, AsyncRules.class, NoPollingRules.class, ClockSkewRules.class, FaultRules.class);
+            FairnessRules.class, AsyncRules.class, NoPollingRules.class, ClockSkewRules.class, FaultRules.class,
+            LateGrantRules.class, AdminRules.class, LifecycleRules.class);
     private static final List<Rule> ALL = discover();
 
     private final String id;

@@ -44,7 +44,7 @@ public class ServiceLoaderTckTest {
         }
         return uris.stream().map(uri -> {
             try {
-                JUnitRun run = new JUnitRun(TckHarness.forUri(uri));
+                JUnitRun run = new JUnitRun(TckHarnesses.forUri(uri), false);
                 runs.add(run);
                 return dynamicContainer(run.label(), run.tests());
             } catch (RuntimeException e) {

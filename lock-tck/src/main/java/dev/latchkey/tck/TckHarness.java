@@ -2,23 +2,32 @@ package dev.latchkey.tck;
 
 import dev.latchkey.Capability;
 import dev.latchkey.LockClient;
+import dev.latchkey.Locks;
+import dev.latchkey.spi.LockEnvironment;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * How the TCK reaches one backend: the only thing a backend's author writes to be tested.
  *
- * <p>A harness makes participants ({@link #newClient()}); every participant must have its own
- * connections, as separate processes would, and all participants of one harness must contend for
- * the same locks. The TCK gives each rule fresh lock names and closes every client it asked for.
+ * <p>A harness makes participants ({@link #newClient(LockEnvironment)}); every participant must have
+ * its own connections, as separate processes would, and all participants of one harness must contend
+ * for the same locks. The TCK gives each rule fresh lock names and closes every client it asked for.
  *
- * <p>Faults are optional. {@link #faults()} lists the ones this harness can inject, and only those
- * callbacks are ever called. Rules needing a fault the harness cannot inject are reported
- * {@link Outcome#SKIPPED} with that reason. Two faults need no callback:
- * {@link FaultKind#CLIENT_PAUSE} is simulated by the TCK, and {@link FaultKind#CLIENT_CRASH} is done
- * by killing a child JVM whenever {@link #uri()} is present.
+ * <p><b>Client-side faults come through the environment.</b> A harness that passes the given
+ * {@link LockEnvironment} to its provider ({@code Locks.open(uri, env)}, or
+ * {@code LockEngine.client(driver, lease, env)}) gets {@link FaultKind#CLOCK_SKEW},
+ * {@link FaultKind#CLIENT_DELAY} and an in-process {@link FaultKind#CLIENT_CRASH} for free: the TCK
+ * skews the environment's wall clock, delays replies and cuts the participant off in a driver
+ * decorator. The TCK checks once per run that the environment is honoured (its ticker is read) and
+ * reports whether the backend reads the wall clock through it.
+ *
+ * <p><b>Server-side faults are the backend's own controls</b>, handed to the TCK through the methods
+ * below and listed in {@link #faults()}; only those are ever called. Rules needing a fault the
+ * harness cannot inject are reported {@link Outcome#SKIPPED} with that reason (and fail a strict
+ * run). {@link FaultKind#CLIENT_PAUSE} is simulated by the TCK, and {@link FaultKind#CLIENT_CRASH} is
+ * also done by killing a child JVM whenever {@link #uri()} is present.
  *
  * <p>For quick, reliable fault rules, participants should detect a dead connection within about a
  * second (command and connect timeouts of at most 1 s, few retries).
@@ -31,10 +40,10 @@ import java.util.Set;
 public interface TckHarness extends AutoCloseable {
 
     /**
-     * The harness for a backend named by a URI, as found by {@link dev.latchkey.Locks#open(URI)}: each
-     * participant opens the URI; no fault is injected except {@link FaultKind#CLIENT_CRASH} through a
-     * child JVM (reported SKIPPED if the backend turns out not to be shared between processes). This
-     * is what the zero-code suite and {@code lockctl tck --uri} use.
+     * The harness for a backend named by a URI, as found by {@link Locks#open(URI, LockEnvironment)}:
+     * each participant opens the URI in its environment; no server fault is injected. This is what
+     * the zero-code suite and {@code lockctl tck --uri} use when no {@link TckHarnessFactory} offers
+     * a harness with the backend's own fault controls.
      */
     static TckHarness forUri(URI uri) {
         return new UriHarness(uri);
@@ -43,14 +52,23 @@ public interface TckHarness extends AutoCloseable {
     /** The backend's name in reports and the matrix, e.g. {@code "redis-lua (Jedis)"}. Stable across runs. */
     String label();
 
-    /** A new participant with its own connections. The TCK closes it. */
-    LockClient newClient();
+    /**
+     * A new participant with its own connections, in {@code env}: the provider measures time with
+     * {@code env.ticker()}, reads any wall clock through {@code env.clock()} and applies its driver
+     * decorator. The TCK closes it.
+     */
+    LockClient newClient(LockEnvironment env);
+
+    /** A new participant in the system's environment. */
+    default LockClient newClient() {
+        return newClient(LockEnvironment.SYSTEM);
+    }
 
     /**
-     * A URI that {@link dev.latchkey.Locks#open(URI)} resolves, in a separate JVM with the current class
-     * path, to a participant of the same backend (same server, same lock space). Present only for
-     * backends reachable from another process; it enables {@link FaultKind#CLIENT_CRASH} with a real
-     * SIGKILL of a real process. Empty by default.
+     * A URI that {@link Locks#open(URI)} resolves, in a separate JVM with the current class path, to a
+     * participant of the same backend (same server, same lock space). Present only for backends
+     * reachable from another process; it enables {@link FaultKind#CLIENT_CRASH} with a real SIGKILL of
+     * a real process. Empty by default.
      */
     default Optional<URI> uri() {
         return Optional.empty();
@@ -66,22 +84,9 @@ public interface TckHarness extends AutoCloseable {
         }
     }
 
-    /**
-     * The faults this harness can inject through the callbacks below. Empty by default.
-     * {@link FaultKind#CLIENT_PAUSE} is always available, and {@link FaultKind#CLIENT_CRASH} whenever
-     * {@link #uri()} is present, whether listed or not.
-     */
+    /** The server-side faults this harness can inject through the methods below. Empty by default. */
     default Set<FaultKind> faults() {
         return Set.of();
-    }
-
-    /**
-     * {@link FaultKind#CLIENT_CRASH} for in-process backends: makes {@code client} (one of this
-     * harness's) die at once, as a killed process would: it stops talking to the server, releases
-     * nothing and renews nothing, so its holds end only when their leases run out.
-     */
-    default void crash(LockClient client) {
-        throw new UnsupportedOperationException(label() + " cannot crash a client");
     }
 
     /**
@@ -95,9 +100,14 @@ public interface TckHarness extends AutoCloseable {
 
     /**
      * {@link FaultKind#SERVER_PAUSE}: freezes the lock server (SIGSTOP or similar: connections stay
-     * open, nothing is answered) for {@code duration}, then resumes it and returns.
+     * open, nothing is answered) until {@link #resumeServer()}. Returns once the server is frozen.
      */
-    default void pauseServer(Duration duration) {
+    default void pauseServer() {
+        throw new UnsupportedOperationException(label() + " cannot pause its server");
+    }
+
+    /** Ends a {@link #pauseServer()}. */
+    default void resumeServer() {
         throw new UnsupportedOperationException(label() + " cannot pause its server");
     }
 
@@ -107,15 +117,6 @@ public interface TckHarness extends AutoCloseable {
      */
     default PartitionedClient newPartitionedClient() {
         throw new UnsupportedOperationException(label() + " cannot partition a client");
-    }
-
-    /**
-     * {@link FaultKind#CLOCK_SKEW}: a new participant whose wall clock reads {@code skew} ahead of the
-     * true time (behind if negative), in everything it computes from a wall clock. A backend that
-     * reads no wall clock at all may return an ordinary participant: for it that is the truth.
-     */
-    default LockClient newClient(Duration skew) {
-        throw new UnsupportedOperationException(label() + " cannot skew a client's clock");
     }
 
     /** Frees what the harness started (servers, proxies). Called once, after the last rule. */

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  */
 public final class TckMatrix {
     private static final List<Outcome> CELL_ORDER = List.of(
-            Outcome.FAIL, Outcome.OBSERVED_UNSAFE, Outcome.PASS, Outcome.OBSERVED_SAFE, Outcome.SKIPPED);
+            Outcome.FAIL, Outcome.ERROR, Outcome.OBSERVED_UNSAFE, Outcome.PASS, Outcome.OBSERVED_SAFE, Outcome.SKIPPED);
 
     private TckMatrix() {
     }
@@ -70,7 +70,8 @@ public final class TckMatrix {
         StringBuilder md = new StringBuilder("# Latchkey TCK matrix\n\n")
                 .append("Cells: **PASS** and **FAIL** for capabilities the backend claims; *not claimed: safe* and ")
                 .append("*not claimed: UNSAFE* for capabilities it does not claim, which the TCK probes anyway; ")
-                .append("*skipped* where the harness cannot inject the fault a rule needs.\n\n## By rule group\n\n");
+                .append("*skipped* where the harness cannot inject the fault a rule needs; **ERROR** where the backend failed ")
+                .append("(out of memory, refused login, unreachable) and the rule could not judge it.\n\n## By rule group\n\n");
 
         md.append("| backend | claims | ").append(String.join(" | ", groups)).append(" |\n");
         md.append("|---|---|").append("---|".repeat(groups.size())).append('\n');
@@ -99,7 +100,7 @@ public final class TckMatrix {
         boolean any = false;
         for (TckReport r : rows) {
             for (RuleResult x : r.results()) {
-                if (x.outcome() == Outcome.FAIL || x.outcome() == Outcome.OBSERVED_UNSAFE) {
+                if (x.outcome() == Outcome.FAIL || x.outcome() == Outcome.OBSERVED_UNSAFE || x.outcome() == Outcome.ERROR) {
                     any = true;
                     md.append("- **").append(escape(r.label())).append("**, ").append(x.id()).append(" `").append(x.name())
                             .append("`: ").append(label(x.outcome())).append(" — ").append(escape(firstLines(x.message()))).append('\n');
@@ -108,6 +109,11 @@ public final class TckMatrix {
         }
         if (!any) {
             md.append("No rule failed or was observed unsafe.\n");
+        }
+        List<String> notes = new ArrayList<>();
+        rows.forEach(r -> r.notes().forEach(n -> notes.add("- **" + escape(r.label()) + "**: " + escape(n))));
+        if (!notes.isEmpty()) {
+            md.append("\n## Notes\n\n").append(String.join("\n", notes)).append('\n');
         }
         md.append("\nReports: ").append(rows.stream().map(TckReport::summary).map(TckMatrix::escape)
                 .collect(Collectors.joining("; "))).append(".\n");
@@ -120,6 +126,7 @@ public final class TckMatrix {
             case FAIL: return "**FAIL**";
             case OBSERVED_SAFE: return "not claimed: safe";
             case OBSERVED_UNSAFE: return "not claimed: **UNSAFE**";
+            case ERROR: return "**ERROR**";
             default: return "skipped";
         }
     }

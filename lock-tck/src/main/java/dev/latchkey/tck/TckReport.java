@@ -5,6 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,29 +29,34 @@ public final class TckReport {
     /** The format tag written into every report. */
     public static final String FORMAT = "latchkey-tck-report/1";
 
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
     private final String label;
     private final List<String> declared;
     private final List<String> faults;
     private final double timeScale;
     private final long durationMs;
     private final List<RuleResult> results;
+    private final List<String> notes;
 
     /**
      * @param label      the backend's label
      * @param declared   the capabilities it claims, by name
-     * @param faults     the faults its harness offered, by name
+     * @param faults     the faults the run could inject, by name
      * @param timeScale  the {@link TckTime} factor of the run
      * @param durationMs the run's total duration
      * @param results    one result per rule that ran
+     * @param notes      what the runner noticed about the harness (its environments, its clocks)
      */
     public TckReport(String label, List<String> declared, List<String> faults, double timeScale, long durationMs,
-                     List<RuleResult> results) {
+                     List<RuleResult> results, List<String> notes) {
         this.label = label;
         this.declared = List.copyOf(declared);
         this.faults = List.copyOf(faults);
         this.timeScale = timeScale;
         this.durationMs = durationMs;
         this.results = List.copyOf(results);
+        this.notes = List.copyOf(notes);
     }
 
     public String label() {
@@ -73,6 +83,10 @@ public final class TckReport {
         return results;
     }
 
+    public List<String> notes() {
+        return notes;
+    }
+
     /** How many rules ended with {@code outcome}. */
     public long count(Outcome outcome) {
         return results.stream().filter(r -> r.outcome() == outcome).count();
@@ -81,6 +95,24 @@ public final class TckReport {
     /** The rules that failed a claimed capability. */
     public List<RuleResult> failures() {
         return results.stream().filter(RuleResult::failed).collect(Collectors.toList());
+    }
+
+    /** The rules that could not judge the backend because it failed (out of memory, refused login, unreachable). */
+    public List<RuleResult> errors() {
+        return results.stream().filter(r -> r.outcome() == Outcome.ERROR).collect(Collectors.toList());
+    }
+
+    /** The rules that did not run, with the reason in their message. */
+    public List<RuleResult> skipped() {
+        return results.stream().filter(r -> r.outcome() == Outcome.SKIPPED).collect(Collectors.toList());
+    }
+
+    /**
+     * Whether the run passed: no FAIL and no ERROR, and in strict mode no SKIPPED rule either (a rule
+     * that could not run is a rule that was not checked).
+     */
+    public boolean passed(boolean strict) {
+        return failures().isEmpty() && errors().isEmpty() && (!strict || skipped().isEmpty());
     }
 
     /** One line: label, counts and duration. */
@@ -106,21 +138,13 @@ public final class TckReport {
             counts.put(o.name(), count(o));
         }
         root.put("counts", counts);
-        List<Object> rules = new ArrayList<>();
-        for (RuleResult r : results) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", r.id());
-            m.put("name", r.name());
-            m.put("level", r.level().name());
-            m.put("group", r.group());
-            m.put("capability", r.capability());
-            m.put("outcome", r.outcome().name());
-            m.put("durationMs", r.durationMs());
-            m.put("message", r.message());
-            rules.add(m);
+        root.put("notes", notes);
+        root.put("rules", results);
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the TCK report of " + label, e);
         }
-        root.put("rules", rules);
-        return Json.write(root);
     }
 
     /**
@@ -128,22 +152,21 @@ public final class TckReport {
      *
      * @throws IllegalArgumentException if the text is not such a report
      */
-    @SuppressWarnings("unchecked")
     public static TckReport fromJson(String json) {
-        Object parsed = Json.read(json);
-        if (!(parsed instanceof Map) || !FORMAT.equals(((Map<?, ?>) parsed).get("format"))) {
-            throw new IllegalArgumentException("not a " + FORMAT + " document");
+        try {
+            JsonNode root = JSON.readTree(json);
+            if (root == null || !FORMAT.equals(root.path("format").asText())) {
+                throw new IllegalArgumentException("not a " + FORMAT + " document");
+            }
+            TypeReference<List<String>> strings = new TypeReference<>() { };
+            List<RuleResult> results = JSON.convertValue(root.path("rules"), new TypeReference<List<RuleResult>>() { });
+            List<String> notes = root.has("notes") ? JSON.convertValue(root.get("notes"), strings) : List.of();
+            return new TckReport(root.path("label").asText(), JSON.convertValue(root.path("declared"), strings),
+                    JSON.convertValue(root.path("faults"), strings), root.path("timeScale").asDouble(),
+                    root.path("durationMs").asLong(), results, notes);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a " + FORMAT + " document: " + e.getMessage(), e);
         }
-        Map<String, Object> root = (Map<String, Object>) parsed;
-        List<RuleResult> results = new ArrayList<>();
-        for (Object o : (List<Object>) root.get("rules")) {
-            Map<String, Object> r = (Map<String, Object>) o;
-            results.add(new RuleResult((String) r.get("id"), (String) r.get("name"), Level.valueOf((String) r.get("level")),
-                    (String) r.get("group"), (String) r.get("capability"), Outcome.valueOf((String) r.get("outcome")),
-                    ((Number) r.get("durationMs")).longValue(), (String) r.get("message")));
-        }
-        return new TckReport((String) root.get("label"), (List<String>) root.get("declared"), (List<String>) root.get("faults"),
-                ((Number) root.get("timeScale")).doubleValue(), ((Number) root.get("durationMs")).longValue(), results);
     }
 
     /** Writes the JSON to {@code dir/<label as a file name>.json}, creating {@code dir}; returns the file. */

@@ -1,6 +1,9 @@
 package dev.latchkey.tck;
 
 import dev.latchkey.Capability;
+import dev.latchkey.Lease;
+import dev.latchkey.LockClient;
+import dev.latchkey.LockUnavailableException;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +28,15 @@ import java.util.stream.Collectors;
  * runs (in its own thread, for at most {@link #RULE_TIMEOUT}); success is PASS if the backend
  * declares the rule's capability (core rules always count as declared), else OBSERVED_SAFE; a failure
  * is FAIL, respectively OBSERVED_UNSAFE (an operation the backend does not support counts as a
- * failure: "unsupported: ..."); an unmet precondition is SKIPPED with the reason.
+ * failure: "unsupported: ..."); an unmet precondition is SKIPPED with the reason. A rule that hits a
+ * {@link dev.latchkey.LockUnavailableException} it did not provoke (a server out of memory, a refused
+ * login, an unreachable backend) is an ERROR with the cause: a fault of the deployment, not a verdict.
+ *
+ * <p>Before the first rule the runner opens one participant in a counting
+ * {@link dev.latchkey.spi.LockEnvironment} to learn whether the harness honours environments (its
+ * ticker is read): only then are {@link FaultKind#CLOCK_SKEW}, {@link FaultKind#CLIENT_DELAY} and an
+ * in-process {@link FaultKind#CLIENT_CRASH} available. The report notes whether the backend reads
+ * the environment's wall clock.
  *
  * <p>Rules run one at a time. A runner is thread-compatible: use it from one thread.
  */
@@ -36,8 +47,10 @@ public final class TckRunner {
     private final TckHarness harness;
     private final Set<Capability> declared;
     private final Set<FaultKind> faults;
+    private final boolean environments;
+    private final List<String> notes = new ArrayList<>();
 
-    /** Asks the harness once for its declared capabilities and faults. */
+    /** Asks the harness once for its declared capabilities and faults, and probes its environments. */
     public TckRunner(TckHarness harness) {
         this.harness = harness;
         this.declared = Capability.closure(harness.declared());
@@ -46,7 +59,33 @@ public final class TckRunner {
         if (harness.uri().isPresent()) {
             available.add(FaultKind.CLIENT_CRASH);
         }
+        this.environments = probeEnvironment();
+        if (environments) {
+            available.addAll(EnumSet.of(FaultKind.CLIENT_CRASH, FaultKind.CLOCK_SKEW, FaultKind.CLIENT_DELAY));
+        }
         this.faults = available;
+    }
+
+    /** Whether a participant opened in a counting environment measures time with its ticker; notes what it saw. */
+    private boolean probeEnvironment() {
+        ClientFaults probe = new ClientFaults(java.time.Duration.ZERO);
+        try (LockClient client = harness.newClient(probe.environment())) {
+            client.lock("tck:environment-probe:" + java.util.UUID.randomUUID()).tryAcquire().ifPresent(Lease::release);
+        } catch (RuntimeException e) {
+            notes.add("the environment probe failed (" + e + "): client-side faults are not injected");
+            return false;
+        }
+        if (probe.tickerReads() == 0) {
+            notes.add("the harness does not honour LockEnvironment (its ticker was never read): CLOCK_SKEW, CLIENT_DELAY"
+                    + " and an in-process CLIENT_CRASH cannot be injected");
+            return false;
+        }
+        if (probe.clockReads() == 0) {
+            notes.add("the backend read no wall clock through LockEnvironment.clock() while acquiring: clock skew injected there"
+                    + " does not reach it (right for a backend that reads no wall clock; a backend that reads another one escapes"
+                    + " the CLOCK_SKEW rules)");
+        }
+        return true;
     }
 
     /** Runs every rule against {@code harness}. Does not close the harness. */
@@ -83,7 +122,7 @@ public final class TckRunner {
         boolean claimed = rule.capability().map(declared::contains).orElse(true);
         Throwable failure;
         String observations;
-        try (Ctx ctx = new Ctx(harness, rule)) {
+        try (Ctx ctx = new Ctx(harness, rule, environments, declared)) {
             failure = runBody(rule, ctx);
             observations = ctx.observations();
         }
@@ -93,6 +132,9 @@ public final class TckRunner {
         if (failure instanceof Ctx.Precondition) {
             return result(rule, Outcome.SKIPPED, start, "precondition not met: " + failure.getMessage());
         }
+        if (failure instanceof LockUnavailableException) {
+            return result(rule, Outcome.ERROR, start, "the backend failed, so the rule could not judge it: " + Ctx.stack(failure));
+        }
         String evidence = failure instanceof AssertionError ? failure.getMessage()
                 : failure instanceof UnsupportedOperationException ? "unsupported: " + failure.getMessage()
                 : Ctx.stack(failure);
@@ -101,7 +143,12 @@ public final class TckRunner {
 
     /** A report of {@code results} for this runner's harness. */
     public TckReport report(List<RuleResult> results, long durationMs) {
-        return new TckReport(harness.label(), names(declared), names(faults), TckTime.scale(), durationMs, results);
+        return new TckReport(harness.label(), names(declared), names(faults), TckTime.scale(), durationMs, results, notes);
+    }
+
+    /** What the runner noticed about the harness (its environments, its clocks), for the report. */
+    public List<String> notes() {
+        return List.copyOf(notes);
     }
 
     private static Throwable runBody(Rule rule, Ctx ctx) {

@@ -2,11 +2,12 @@ package dev.latchkey.tck;
 
 import dev.latchkey.LockClient;
 import dev.latchkey.Locks;
+import dev.latchkey.spi.LockEnvironment;
 import dev.latchkey.spi.UriOptions;
 import java.net.URI;
 import java.util.Optional;
 
-/** The zero-code harness: participants opened by URI through {@link Locks}; no injected faults beyond a child-JVM crash. Thread-safe. */
+/** The zero-code harness: participants opened by URI through {@link Locks}, in the TCK's environment; no server faults. Thread-safe. */
 final class UriHarness implements TckHarness {
     private final URI uri;
 
@@ -20,8 +21,8 @@ final class UriHarness implements TckHarness {
     }
 
     @Override
-    public LockClient newClient() {
-        return Locks.open(uri);
+    public LockClient newClient(LockEnvironment env) {
+        return Locks.open(uri, env);
     }
 
     @Override

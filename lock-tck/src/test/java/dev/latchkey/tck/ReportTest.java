@@ -15,7 +15,8 @@ class ReportTest {
                 new RuleResult("MX-02", "MX_02_noOverlappingCriticalSections", Level.STOCHASTIC, "mutual exclusion",
                         "MUTUAL_EXCLUSION", mx, 12, mx == Outcome.FAIL ? "p2 acquired \"x\" | early\nsecond line" : ""),
                 new RuleResult("FE-01", "FE_01_tokensStrictlyIncreaseAcrossHolders", Level.REQUIRED, "fencing",
-                        "FENCING_TOKENS", fe, 3, "tokens [0, 0]\ttab \\ backslash \u0001")));
+                        "FENCING_TOKENS", fe, 3, "tokens [0, 0]\ttab \\ backslash \u0001")),
+                List.of("the backend read no wall clock"));
     }
 
     @Test
@@ -29,7 +30,8 @@ class ReportTest {
         assertEquals(original.faults(), read.faults());
         assertEquals(1.5, read.timeScale());
         assertEquals(original.results(), read.results());
-        assertTrue(Files.readString(file).contains("\"outcome\": \"OBSERVED_UNSAFE\""));
+        assertEquals(original.notes(), read.notes());
+        assertTrue(Files.readString(file).contains("\"outcome\" : \"OBSERVED_UNSAFE\""), Files.readString(file));
     }
 
     @Test

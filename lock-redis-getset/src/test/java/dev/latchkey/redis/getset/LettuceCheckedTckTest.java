@@ -1,5 +1,6 @@
 package dev.latchkey.redis.getset;
 
+import dev.latchkey.redis.tck.RedisTckHarness;
 import dev.latchkey.tck.LockTck;
 import dev.latchkey.tck.TckHarness;
 
@@ -7,6 +8,7 @@ import dev.latchkey.tck.TckHarness;
 class LettuceCheckedTckTest extends LockTck {
     @Override
     protected TckHarness harness() {
-        return new GetSetHarness("lettuce", "checked");
+        return new RedisTckHarness("redis-getset (lettuce, mode=checked)", port -> "redis-getset://127.0.0.1:" + port
+                + "?client=lettuce&mode=checked&timeout=1s&retry=30ms");
     }
 }

@@ -69,7 +69,7 @@ final class LuaLockDriver implements LockDriver {
     static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             Capability.MUTUAL_EXCLUSION, Capability.LEASE_EXPIRY, Capability.OWNER_SAFE_RELEASE,
             Capability.LEASE_RENEWAL, Capability.FENCING_TOKENS, Capability.CLOCK_INDEPENDENT,
-            Capability.NO_POLLING, Capability.REENTRANT, Capability.INTERRUPTIBLE, Capability.ASYNC));
+            Capability.NO_POLLING, Capability.REENTRANT, Capability.INTERRUPTIBLE, Capability.ASYNC, Capability.ADMIN));
 
     static final RedisScript ACQUIRE = RedisScript.resource(LuaLockDriver.class, "acquire.lua");
     static final RedisScript RELEASE = RedisScript.resource(LuaLockDriver.class, "release.lua");

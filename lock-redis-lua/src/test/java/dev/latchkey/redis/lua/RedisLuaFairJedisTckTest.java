@@ -1,5 +1,6 @@
 package dev.latchkey.redis.lua;
 
+import dev.latchkey.redis.tck.RedisTckHarness;
 import dev.latchkey.tck.LockTck;
 import dev.latchkey.tck.TckHarness;
 import org.junit.jupiter.api.Tag;
@@ -13,6 +14,6 @@ import org.junit.jupiter.api.Tag;
 class RedisLuaFairJedisTckTest extends LockTck {
     @Override
     protected TckHarness harness() {
-        return new RedisLuaHarness("jedis", true);
+        return new RedisTckHarness("redis-lua fair (Jedis)", port -> "redis-lua://127.0.0.1:" + port + "?client=jedis&timeout=1s&fair=true");
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.redis.lua;
 
+import dev.latchkey.redis.tck.RedisTckHarness;
 import dev.latchkey.tck.LockTck;
 import dev.latchkey.tck.TckHarness;
 
@@ -7,6 +8,6 @@ import dev.latchkey.tck.TckHarness;
 class RedisLuaJedisTckTest extends LockTck {
     @Override
     protected TckHarness harness() {
-        return new RedisLuaHarness("jedis", false);
+        return new RedisTckHarness("redis-lua (Jedis)", port -> "redis-lua://127.0.0.1:" + port + "?client=jedis&timeout=1s");
     }
 }

@@ -1,6 +1,7 @@
 package dev.latchkey.tck.selftest;
 
 import dev.latchkey.Capability;
+import dev.latchkey.LockInfo;
 import dev.latchkey.spi.Grant;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -14,7 +15,7 @@ import java.util.concurrent.locks.Condition;
  * the capabilities the correct version has, and each with the rule that must turn red on it.
  */
 enum Mutant {
-    RACY_ACQUIRE("MX-02", "checks that the lock is free and takes it in two steps, so racers both take it"),
+    RACY_ACQUIRE("MX-06", "checks that the lock is free and takes it in two steps, so racers both take it"),
     DELETE_WITHOUT_OWNER_CHECK("OW-01", "releases whoever holds the lock (a plain DEL)"),
     NEVER_EXPIRES("LE-02", "ignores the lease: a hold lasts until released"),
     EXPIRES_EARLY("LE-01", "expires holds after half their lease"),
@@ -28,7 +29,21 @@ enum Mutant {
     NON_REENTRANT_VIEW("RE-01", "declares REENTRANT, but its Lock view blocks its own holder"),
     LIFO_QUEUE("FR-01", "grants waiters in reverse arrival order"),
     CLIENT_CLOCK_EXPIRY("CS-01", "decides expiry by comparing the holder's and the caller's wall clocks (the article's timestamps)"),
-    GETSET_TAKEOVER("LE-06", "takes over an expired lock with a GETSET: every loser overwrites the winner's expiry with its own");
+    GETSET_TAKEOVER("LE-06", "takes over an expired lock with a GETSET: every loser overwrites the winner's expiry with its own"),
+    SLOW_TIMEOUT("TO-01", "a timed wait goes on for twice as long as asked before it gives up"),
+    SLOW_ZERO_WAIT("TO-04", "an immediate attempt sleeps 100 ms first"),
+    GHOST_ACQUISITION_RACE("TO-05", "a timed wait that gave up keeps trying in the background, so a hand-off racing its timeout goes to a ghost"),
+    GHOST_AFTER_CANCEL("AS-03", "a cancelled (interrupted) wait goes on in the background and takes the lock later"),
+    LONG_EXTEND("RN-01", "an extension keeps one and a half times the lease asked for"),
+    EXTEND_NOT_APPLIED("RN-05", "an extension answers yes but leaves the expiry where it was"),
+    INTERRUPT_BREAKS_RELEASE("IR-04", "a release or unlock on an interrupted thread fails and leaves the lock held"),
+    MEASURES_FROM_REPLY("LG-01", "measures a grant's lease from when its reply arrived, not from when its request left"),
+    RESTAMPS_GRANTS("LG-02", "a layer under the engine stamps each grant when its reply arrives, so a late reply looks fresh"),
+    LYING_INSPECT("AD-01", "inspect reports twice the remaining lease"),
+    NOOP_FORCE_RELEASE("AD-02", "forceRelease answers true and frees nothing"),
+    BARGING("FR-03", "declares FAIR, but an immediate attempt takes a free lock ahead of the queue"),
+    CLOSE_KEEPS_HOLDS("CL-01", "closing a client gives none of its locks back"),
+    FORGETS_IDLE_WAITERS("CL-02", "loses the wake-up of a lock that had been idle for a second, as a dropped idle subscription would");
 
     final String target;
     final String defect;
@@ -43,17 +58,40 @@ enum Mutant {
         String label = "mutant-" + name();
         switch (this) {
             case UNINTERRUPTIBLE:
-                return new RefHarness(label, new RefServer(true), all, RefDriver.Defect.IGNORES_INTERRUPT, false);
+                return driverDefect(label, all, RefDriver.Defect.IGNORES_INTERRUPT);
             case GHOST_ACQUISITION:
-                return new RefHarness(label, new RefServer(true), all, RefDriver.Defect.GHOST_AFTER_TIMEOUT, false);
+            case GHOST_ACQUISITION_RACE:
+                return driverDefect(label, all, RefDriver.Defect.GHOST_AFTER_TIMEOUT);
+            case SLOW_TIMEOUT:
+                return driverDefect(label, all, RefDriver.Defect.SLOW_TIMEOUT);
+            case SLOW_ZERO_WAIT:
+                return driverDefect(label, all, RefDriver.Defect.SLOW_ZERO_WAIT);
+            case GHOST_AFTER_CANCEL:
+                return driverDefect(label, all, RefDriver.Defect.GHOST_AFTER_CANCEL);
+            case MEASURES_FROM_REPLY:
+                return driverDefect(label, all, RefDriver.Defect.MEASURES_FROM_REPLY);
             case NON_REENTRANT_VIEW:
-                return new RefHarness(label, new RefServer(true), all, RefDriver.Defect.NONE, true);
+                return clientDefect(label, all, RefHarness.ClientDefect.NON_REENTRANT_VIEW);
+            case INTERRUPT_BREAKS_RELEASE:
+                return clientDefect(label, all, RefHarness.ClientDefect.INTERRUPT_BREAKS_RELEASE);
+            case CLOSE_KEEPS_HOLDS:
+                return clientDefect(label, all, RefHarness.ClientDefect.CLOSE_KEEPS_HOLDS);
+            case RESTAMPS_GRANTS:
+                return clientDefect(label, all, RefHarness.ClientDefect.RESTAMPS_GRANTS);
             case GETSET_TAKEOVER:
                 all.remove(Capability.FAIR); // the article's lock has no queue
-                return new RefHarness(label, server(), all, RefDriver.Defect.NONE, false);
+                return new RefHarness(label, server(), all, RefDriver.Defect.NONE, RefHarness.ClientDefect.NONE);
             default:
-                return new RefHarness(label, server(), all, RefDriver.Defect.NONE, false);
+                return new RefHarness(label, server(), all, RefDriver.Defect.NONE, RefHarness.ClientDefect.NONE);
         }
+    }
+
+    private static RefHarness driverDefect(String label, Set<Capability> all, RefDriver.Defect defect) {
+        return new RefHarness(label, new RefServer(true), all, defect, RefHarness.ClientDefect.NONE);
+    }
+
+    private static RefHarness clientDefect(String label, Set<Capability> all, RefHarness.ClientDefect defect) {
+        return new RefHarness(label, new RefServer(true), all, RefDriver.Defect.NONE, defect);
     }
 
     private RefServer server() {
@@ -165,6 +203,55 @@ enum Mutant {
                         }
                         e.holder = token;
                         return new Grant(nextToken(e, caller), now);
+                    }
+                };
+            case LONG_EXTEND:
+                return new RefServer(true) {
+                    @Override
+                    long extendedExpiry(Entry e, long leaseMillis) {
+                        return System.nanoTime() + lifetimeNanos(leaseMillis) * 3 / 2;
+                    }
+                };
+            case EXTEND_NOT_APPLIED:
+                return new RefServer(true) {
+                    @Override
+                    long extendedExpiry(Entry e, long leaseMillis) {
+                        return e.expiresAt;
+                    }
+                };
+            case LYING_INSPECT:
+                return new RefServer(true) {
+                    @Override
+                    LockInfo reportInfo(LockInfo truth) {
+                        return new LockInfo(truth.name(), truth.holder(), truth.fencingToken(), truth.remaining().multipliedBy(2), truth.waiters());
+                    }
+                };
+            case NOOP_FORCE_RELEASE:
+                return new RefServer(true) {
+                    @Override
+                    void forceFree(Entry e) {
+                    }
+                };
+            case BARGING:
+                return new RefServer(true) {
+                    @Override
+                    Grant tryGrant(Entry e, RefDriver caller, String token, long leaseMillis, Condition me) throws InterruptedException {
+                        if (e.holder != null && expired(e, caller, System.nanoTime())) {
+                            e.holder = null;
+                        }
+                        if (e.holder != null || me != null && !e.queue.isEmpty() && nextInLine(e) != me) {
+                            return null; // only queued waiters respect the queue: a newcomer barges in
+                        }
+                        return take(e, caller, token, leaseMillis);
+                    }
+                };
+            case FORGETS_IDLE_WAITERS:
+                return new RefServer(true) {
+                    @Override
+                    void wake(Entry e) {
+                        if (e.idleBeforeHold < TimeUnit.SECONDS.toNanos(1)) {
+                            super.wake(e);
+                        }
                     }
                 };
             default:

@@ -1,40 +1,50 @@
 package dev.latchkey.tck.selftest;
 
 import dev.latchkey.Capability;
+import dev.latchkey.LockInfo;
 import dev.latchkey.LockUnavailableException;
 import dev.latchkey.spi.Grant;
 import dev.latchkey.spi.LockDriver;
+import dev.latchkey.spi.LockEnvironment;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One participant of a {@link RefServer}: forwards to the server, can be killed (a crash), may run
- * ahead of or behind the true wall clock, and may carry one of the client-side defects of
- * {@link Mutant}. Thread-safe.
+ * One participant of a {@link RefServer}: forwards to the server, reads its wall clock and ticker from
+ * its {@link LockEnvironment} (so the TCK can skew them), and may carry one of the client-side defects
+ * of {@link Mutant}. Thread-safe.
  */
 final class RefDriver implements LockDriver {
-    enum Defect { NONE, IGNORES_INTERRUPT, GHOST_AFTER_TIMEOUT }
+    enum Defect {
+        NONE,
+        IGNORES_INTERRUPT,
+        GHOST_AFTER_TIMEOUT,
+        /** A timed wait goes on for twice as long as asked before giving up. */
+        SLOW_TIMEOUT,
+        /** A zero wait sleeps 100 ms before its single attempt. */
+        SLOW_ZERO_WAIT,
+        /** An interrupted (cancelled) wait goes on in the background and takes the lock later. */
+        GHOST_AFTER_CANCEL,
+        /** Reports a grant as if its request had been sent when the reply arrived. */
+        MEASURES_FROM_REPLY
+    }
 
     private final RefServer server;
     private final Set<Capability> capabilities;
-    private final long skewMillis;
+    private final LockEnvironment env;
     private final Defect defect;
-    private volatile boolean dead;
 
-    RefDriver(RefServer server, Set<Capability> capabilities, long skewMillis, Defect defect) {
+    RefDriver(RefServer server, Set<Capability> capabilities, LockEnvironment env, Defect defect) {
         this.server = server;
         this.capabilities = capabilities;
-        this.skewMillis = skewMillis;
+        this.env = env;
         this.defect = defect;
     }
 
     /** This participant's wall clock. */
     long wallMillis() {
-        return System.currentTimeMillis() + skewMillis;
-    }
-
-    void kill() {
-        dead = true;
+        return env.clock().millis();
     }
 
     @Override
@@ -49,40 +59,77 @@ final class RefDriver implements LockDriver {
 
     @Override
     public Grant acquire(String name, String token, long leaseMillis, long waitNanos) throws InterruptedException {
-        checkAlive();
-        if (defect == Defect.IGNORES_INTERRUPT) {
-            return acquireUninterruptibly(name, token, leaseMillis, waitNanos);
+        switch (defect) {
+            case IGNORES_INTERRUPT:
+                return acquireUninterruptibly(name, token, leaseMillis, waitNanos);
+            case SLOW_TIMEOUT:
+                if (waitNanos > 0 && waitNanos != Long.MAX_VALUE) {
+                    Grant grant = server.acquire(this, name, token, leaseMillis, 2 * waitNanos);
+                    return grant;
+                }
+                break;
+            case SLOW_ZERO_WAIT:
+                if (waitNanos == 0) {
+                    TimeUnit.MILLISECONDS.sleep(100);
+                }
+                break;
+            case GHOST_AFTER_CANCEL:
+                try {
+                    return server.acquire(this, name, token, leaseMillis, waitNanos);
+                } catch (InterruptedException e) {
+                    ghost(name, token, leaseMillis);
+                    throw e;
+                }
+            case MEASURES_FROM_REPLY: {
+                Grant grant = server.acquire(this, name, token, leaseMillis, waitNanos);
+                return grant == null ? null : new Grant(grant.fencingToken(), env.ticker().nanoTime());
+            }
+            default:
+                break;
         }
         Grant grant = server.acquire(this, name, token, leaseMillis, waitNanos);
         if (grant == null && defect == Defect.GHOST_AFTER_TIMEOUT) {
-            Thread ghost = new Thread(() -> {
-                try {
-                    server.acquire(this, name, token, leaseMillis, TimeUnit.SECONDS.toNanos(30));
-                } catch (InterruptedException ignored) {
-                    // the ghost gives up
-                }
-            }, "ghost-acquisition");
-            ghost.setDaemon(true);
-            ghost.start();
+            ghost(name, token, leaseMillis);
         }
         return grant;
     }
 
     @Override
     public boolean extend(String name, String token, long leaseMillis) {
-        checkAlive();
         return server.extend(name, token, leaseMillis);
     }
 
     @Override
     public boolean release(String name, String token) {
-        checkAlive();
         return server.release(name, token);
+    }
+
+    @Override
+    public Optional<LockInfo> inspect(String name) {
+        return Optional.of(server.inspect(name));
+    }
+
+    @Override
+    public boolean forceRelease(String name) {
+        return server.forceRelease(name);
     }
 
     @Override
     public void close() {
         // the server belongs to the harness
+    }
+
+    /** An acquisition that goes on in the background after its caller has given up. */
+    private void ghost(String name, String token, long leaseMillis) {
+        Thread ghost = new Thread(() -> {
+            try {
+                server.acquire(this, name, token + ":ghost", leaseMillis, TimeUnit.SECONDS.toNanos(30));
+            } catch (InterruptedException ignored) {
+                // the ghost gives up
+            }
+        }, "ghost-acquisition");
+        ghost.setDaemon(true);
+        ghost.start();
     }
 
     private Grant acquireUninterruptibly(String name, String token, long leaseMillis, long waitNanos) {
@@ -101,12 +148,6 @@ final class RefDriver implements LockDriver {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private void checkAlive() {
-        if (dead) {
-            throw new LockUnavailableException("reference participant crashed (simulated)");
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.latchkey.tck.selftest;
 
+import dev.latchkey.LockInfo;
 import dev.latchkey.spi.Grant;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,18 +26,98 @@ class RefServer {
         long expiresAt;
         long wallExpiresAt;
         long fence;
+        /** When the lock last became free by a release (for a mutant that forgets idle waiters). */
+        long lastFree = System.nanoTime();
+        /** How long the lock had been free before the current hold began. */
+        long idleBeforeHold;
         final ArrayDeque<Condition> queue = new ArrayDeque<>();
     }
 
     final ReentrantLock monitor = new ReentrantLock();
     private final Map<String, Entry> entries = new HashMap<>();
     private final boolean fair;
+    /**
+     * While set, replies are held back: requests are served at once but their callers only hear of it
+     * when the pause ends, as with a server stopped right after it executed them (the harness's SERVER_PAUSE).
+     */
+    private final Object pause = new Object();
+    private boolean paused;
 
     RefServer(boolean fair) {
         this.fair = fair;
     }
 
     Grant acquire(RefDriver caller, String name, String token, long leaseMillis, long waitNanos) throws InterruptedException {
+        Grant grant = acquireNow(caller, name, token, leaseMillis, waitNanos);
+        awaitReply();
+        return grant;
+    }
+
+    void pause() {
+        synchronized (pause) {
+            paused = true;
+        }
+    }
+
+    void resume() {
+        synchronized (pause) {
+            paused = false;
+            pause.notifyAll();
+        }
+    }
+
+    /** Holds the caller's reply while the server is paused. */
+    void awaitReply() {
+        boolean interrupted = false;
+        synchronized (pause) {
+            while (paused) {
+                try {
+                    pause.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What the server knows of a lock: holder, last token, remaining lease, queued waiters. */
+    LockInfo inspect(String name) {
+        monitor.lock();
+        try {
+            Entry e = entries.get(name);
+            if (e == null) {
+                return new LockInfo(name, null, 0, Duration.ZERO, 0);
+            }
+            long now = System.nanoTime();
+            if (e.holder != null && now - e.expiresAt >= 0) {
+                e.holder = null;
+            }
+            Duration left = e.holder == null ? Duration.ZERO : Duration.ofNanos(e.expiresAt - now);
+            return reportInfo(new LockInfo(name, e.holder, e.fence, left, e.queue.size()));
+        } finally {
+            monitor.unlock();
+        }
+    }
+
+    /** Frees the lock whoever holds it; whether it was held. */
+    boolean forceRelease(String name) {
+        monitor.lock();
+        try {
+            Entry e = entries.get(name);
+            if (e == null || !owns(e, e.holder == null ? "" : e.holder)) {
+                return false;
+            }
+            forceFree(e);
+            return true;
+        } finally {
+            monitor.unlock();
+        }
+    }
+
+    private Grant acquireNow(RefDriver caller, String name, String token, long leaseMillis, long waitNanos) throws InterruptedException {
         long start = System.nanoTime();
         monitor.lockInterruptibly();
         try {
@@ -73,32 +155,37 @@ class RefServer {
     }
 
     boolean extend(String name, String token, long leaseMillis) {
+        boolean extended;
         monitor.lock();
         try {
             Entry e = entries.get(name);
-            if (e == null || !ownsForExtend(e, token)) {
-                return false;
+            extended = e != null && ownsForExtend(e, token);
+            if (extended) {
+                e.expiresAt = extendedExpiry(e, leaseMillis);
             }
-            e.expiresAt = System.nanoTime() + lifetimeNanos(leaseMillis);
-            return true;
         } finally {
             monitor.unlock();
         }
+        awaitReply();
+        return extended;
     }
 
     boolean release(String name, String token) {
+        boolean released;
         monitor.lock();
         try {
             Entry e = entries.get(name);
-            if (e == null || !ownsForRelease(e, token)) {
-                return false;
+            released = e != null && ownsForRelease(e, token);
+            if (released) {
+                e.holder = null;
+                e.lastFree = System.nanoTime();
+                wake(e);
             }
-            e.holder = null;
-            wake(e);
-            return true;
         } finally {
             monitor.unlock();
         }
+        awaitReply();
+        return released;
     }
 
     // ---- the steps mutants override; all run under the monitor ----
@@ -117,6 +204,7 @@ class RefServer {
 
     Grant take(Entry e, RefDriver caller, String token, long leaseMillis) throws InterruptedException {
         long now = System.nanoTime();
+        e.idleBeforeHold = now - e.lastFree;
         e.holder = token;
         e.expiresAt = now + lifetimeNanos(leaseMillis);
         e.wallExpiresAt = caller.wallMillis() + leaseMillis;
@@ -133,6 +221,23 @@ class RefServer {
 
     long lifetimeNanos(long leaseMillis) {
         return TimeUnit.MILLISECONDS.toNanos(leaseMillis);
+    }
+
+    /** The expiry an extension by {@code leaseMillis} sets. */
+    long extendedExpiry(Entry e, long leaseMillis) {
+        return System.nanoTime() + lifetimeNanos(leaseMillis);
+    }
+
+    /** What inspect reports (a mutant may lie). */
+    LockInfo reportInfo(LockInfo truth) {
+        return truth;
+    }
+
+    /** A forced release: frees the lock and wakes the next waiter. */
+    void forceFree(Entry e) {
+        e.holder = null;
+        e.lastFree = System.nanoTime();
+        wake(e);
     }
 
     long nextToken(Entry e, RefDriver caller) {

@@ -1,5 +1,6 @@
-package dev.latchkey.tck.redisson;
+package dev.latchkey.redis.tck.redisson;
 
+import dev.latchkey.redis.tck.RedisTckHarness;
 import dev.latchkey.tck.LockTck;
 import dev.latchkey.tck.TckHarness;
 
@@ -7,6 +8,6 @@ import dev.latchkey.tck.TckHarness;
 class RedissonFencedTckTest extends LockTck {
     @Override
     protected TckHarness harness() {
-        return new RedissonHarness(true);
+        return new RedisTckHarness("redisson RFencedLock (Redis AOF always)", port -> "redisson://127.0.0.1:" + port + "?fenced=true", RedisTckHarness.DURABLE);
     }
 }

@@ -1,4 +1,4 @@
-package dev.latchkey.tck.redisson;
+package dev.latchkey.redis.tck.redisson;
 
 import dev.latchkey.Capability;
 import dev.latchkey.LockClient;

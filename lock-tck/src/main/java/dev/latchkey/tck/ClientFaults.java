@@ -1,0 +1,158 @@
+package dev.latchkey.tck;
+
+import dev.latchkey.Capability;
+import dev.latchkey.LockInfo;
+import dev.latchkey.LockUnavailableException;
+import dev.latchkey.spi.Grant;
+import dev.latchkey.spi.LockDriver;
+import dev.latchkey.spi.LockEnvironment;
+import dev.latchkey.spi.Ticker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The client-side faults the TCK injects through a participant's {@link LockEnvironment}, for every
+ * backend whose provider honours it: a wall clock that is off ({@link FaultKind#CLOCK_SKEW}), a
+ * delayed reply to an acquisition ({@link FaultKind#CLIENT_DELAY}), and a kill switch that makes the
+ * participant fall silent as a crashed process would ({@link FaultKind#CLIENT_CRASH} in process).
+ * The environment also counts how often its clocks are read, so the TCK can tell whether the
+ * backend measures time through it at all.
+ *
+ * <p>Thread-safe.
+ */
+final class ClientFaults {
+    private final AtomicLong tickerReads = new AtomicLong();
+    private final AtomicLong clockReads = new AtomicLong();
+    private final long skewMillis;
+    private volatile boolean dead;
+    private volatile long delayNextAcquireNanos;
+
+    ClientFaults(Duration skew) {
+        this.skewMillis = skew.toMillis();
+    }
+
+    /** The environment of one participant. */
+    LockEnvironment environment() {
+        Ticker ticker = () -> {
+            tickerReads.incrementAndGet();
+            return System.nanoTime();
+        };
+        return LockEnvironment.SYSTEM.withTicker(ticker).withClock(new CountingClock()).withDecorator(Faulty::new);
+    }
+
+    long tickerReads() {
+        return tickerReads.get();
+    }
+
+    long clockReads() {
+        return clockReads.get();
+    }
+
+    /** From now on every call of this participant fails without reaching the backend, as after a crash. */
+    void kill() {
+        dead = true;
+    }
+
+    /** The next acquisition that is granted reports its grant only {@code delay} later. */
+    void delayNextAcquireReply(Duration delay) {
+        delayNextAcquireNanos = delay.toNanos();
+    }
+
+    private void checkAlive() {
+        if (dead) {
+            throw new LockUnavailableException("the participant has crashed (TCK kill switch)");
+        }
+    }
+
+    /** The wall clock, off by the skew, counting its reads. */
+    private final class CountingClock extends Clock {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            clockReads.incrementAndGet();
+            return Instant.now().plusMillis(skewMillis);
+        }
+
+        @Override
+        public long millis() {
+            clockReads.incrementAndGet();
+            return System.currentTimeMillis() + skewMillis;
+        }
+    }
+
+    /** The driver as the engine sees it: dead after {@link #kill()}, late once after {@link #delayNextAcquireReply}. */
+    private final class Faulty implements LockDriver {
+        private final LockDriver inner;
+
+        Faulty(LockDriver inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return inner.capabilities();
+        }
+
+        @Override
+        public String describe() {
+            return inner.describe();
+        }
+
+        @Override
+        public Grant acquire(String name, String token, long leaseMillis, long waitNanos) throws InterruptedException {
+            checkAlive();
+            Grant grant = inner.acquire(name, token, leaseMillis, waitNanos);
+            long delay = delayNextAcquireNanos;
+            if (grant != null && delay > 0) {
+                delayNextAcquireNanos = 0;
+                TimeUnit.NANOSECONDS.sleep(delay); // the reply is still on its way
+            }
+            return grant;
+        }
+
+        @Override
+        public boolean extend(String name, String token, long leaseMillis) {
+            checkAlive();
+            return inner.extend(name, token, leaseMillis);
+        }
+
+        @Override
+        public boolean release(String name, String token) {
+            checkAlive();
+            return inner.release(name, token);
+        }
+
+        @Override
+        public Optional<LockInfo> inspect(String name) {
+            checkAlive();
+            return inner.inspect(name);
+        }
+
+        @Override
+        public boolean forceRelease(String name) {
+            checkAlive();
+            return inner.forceRelease(name);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+}
