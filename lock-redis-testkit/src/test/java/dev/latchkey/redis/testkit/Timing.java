@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Generous, scalable time limits for tests; the factor is the system property latchkey.timeScale. */
+/**
+ * Scalable time limits for tests: the factor is the system property {@code latchkey.timeScale},
+ * else the environment variable {@code LATCHKEY_TIME_SCALE}, else 1.
+ */
 final class Timing {
 
-    private static final double SCALE = Double.parseDouble(System.getProperty("latchkey.timeScale", "1"));
+    private static final double SCALE = Double.parseDouble(firstNonBlank(
+            System.getProperty("latchkey.timeScale"), System.getenv("LATCHKEY_TIME_SCALE"), "1"));
 
     private Timing() {
     }
@@ -39,5 +43,14 @@ final class Timing {
 
     static boolean exited(long pid) {
         return ProcessHandle.of(pid).map(handle -> !handle.isAlive()).orElse(true);
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value.strip();
+            }
+        }
+        throw new IllegalArgumentException("no value");
     }
 }
