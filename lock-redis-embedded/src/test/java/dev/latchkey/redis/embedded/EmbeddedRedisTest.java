@@ -157,7 +157,8 @@ class EmbeddedRedisTest {
 
     @Test
     void replicaOfCopiesTheMaster() {
-        try (EmbeddedRedis master = EmbeddedRedis.start();
+        // Redis 7 waits 5 s by default before a diskless full sync, in case more replicas come.
+        try (EmbeddedRedis master = EmbeddedRedis.builder().args("--repl-diskless-sync-delay", "0").start();
              EmbeddedRedis replica = EmbeddedRedis.builder().replicaOf(master.host(), master.port()).start();
              Jedis toMaster = jedis(master); Jedis toReplica = jedis(replica)) {
             assertTrue(toReplica.info("replication").contains("master_port:" + master.port() + "\r\n"));

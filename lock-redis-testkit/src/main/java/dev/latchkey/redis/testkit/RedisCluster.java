@@ -40,7 +40,7 @@ public final class RedisCluster implements AutoCloseable {
     /** How long a node may be unreachable before the cluster considers it failed. */
     public static final Duration NODE_TIMEOUT = Duration.ofSeconds(1);
 
-    /** How a replica takes over its master's slots with {@code CLUSTER FAILOVER}. */
+    /** How a replica takes over its master's slots with {@code CLUSTER FAILOVER}. Immutable, so thread-safe. */
     public enum Failover {
         /** Without asking its master (which may be dead), with a majority of masters' votes. */
         FORCE,

@@ -28,8 +28,12 @@ public final class RedisSentinel implements AutoCloseable {
 
     /** The master's name when none is given. */
     public static final String DEFAULT_MASTER_NAME = "mymaster";
-    /** How long a master must be unreachable before a Sentinel considers it down. */
-    public static final Duration DOWN_AFTER = Duration.ofSeconds(1);
+    /**
+     * How long a master must be unreachable before a Sentinel considers it down. Not 1 s: Sentinel
+     * pings every {@code min(down-after, 1 s)} and starts counting at a switch of master, so with 1 s
+     * the first ping to a new master races the deadline and can start a spurious second failover.
+     */
+    public static final Duration DOWN_AFTER = Duration.ofSeconds(2);
     /** Sentinel's failover timeout: a failover not done by then is aborted, and retried after twice as long. */
     public static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(3);
 

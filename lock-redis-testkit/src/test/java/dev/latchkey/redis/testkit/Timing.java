@@ -1,7 +1,13 @@
 package dev.latchkey.redis.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -38,6 +44,24 @@ final class Timing {
                 Thread.currentThread().interrupt();
                 fail("Interrupted waiting until " + what);
             }
+        }
+    }
+
+    /**
+     * {@code SET key value}, then {@code WAIT replicas <scaled timeout>}, on one connection (WAIT
+     * counts the acknowledgements of that connection's own writes): how many replicas have the write.
+     */
+    static long setAndWait(RedisInstance master, String key, String value, int replicas, Duration timeout) {
+        Duration wait = scaled(timeout);
+        try (Socket socket = new Socket(master.host(), master.port())) {
+            socket.setSoTimeout((int) wait.plusSeconds(2).toMillis());
+            socket.getOutputStream().write(Resp.encode("SET", key, value));
+            socket.getOutputStream().write(Resp.encode("WAIT", Integer.toString(replicas), Long.toString(wait.toMillis())));
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            assertEquals("OK", Resp.read(in));
+            return (Long) Resp.read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
