@@ -142,9 +142,7 @@ public final class RedisCluster implements AutoCloseable {
      * master lives, {@link #releaseReplication()} lets the replicas catch up.
      */
     public synchronized void holdBackReplication(RedisServer master) {
-        List<RedisServer> replicas = replicasOf(master);
-        Topology.holdBack(master, replicas);
-        heldBack.addAll(replicas);
+        heldBack.addAll(Topology.holdBack(master, replicasOf(master)));
     }
 
     /** Resumes every replica that {@link #holdBackReplication} froze. */

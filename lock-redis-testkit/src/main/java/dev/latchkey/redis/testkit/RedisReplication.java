@@ -87,9 +87,7 @@ public final class RedisReplication implements AutoCloseable {
      * {@link #releaseReplication()} lets the replicas catch up.
      */
     public synchronized void holdBackReplication() {
-        List<RedisServer> replicas = replicas();
-        Topology.holdBack(master, replicas);
-        heldBack.addAll(replicas);
+        heldBack.addAll(Topology.holdBack(master, replicas()));
     }
 
     /** Resumes the replicas that {@link #holdBackReplication()} froze. */

@@ -147,9 +147,7 @@ public final class RedisSentinel implements AutoCloseable {
      * {@link #releaseReplication()} lets the replicas catch up. A frozen replica is not promoted.
      */
     public synchronized void holdBackReplication() {
-        List<RedisServer> replicas = replicas();
-        Topology.holdBack(master(), replicas);
-        heldBack.addAll(replicas);
+        heldBack.addAll(Topology.holdBack(master(), replicas()));
     }
 
     /** Resumes the replicas that {@link #holdBackReplication()} froze. */

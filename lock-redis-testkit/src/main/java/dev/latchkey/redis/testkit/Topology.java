@@ -62,20 +62,20 @@ final class Topology {
     }
 
     /**
-     * Holds replication back: freezes the replicas (SIGSTOP), then closes every replication link on
+     * Holds replication back: freezes the running replicas (SIGSTOP), then closes every replication link on
      * the master, so that the master acknowledges writes that no replica receives. A frozen replica
      * cannot reconnect, and SIGSTOP alone would not do: the kernel would still buffer the stream for
      * it. Undone by resuming the replicas, which then catch up if the master is still there.
      */
-    static void holdBack(RedisServer master, Collection<RedisServer> replicas) {
-        for (RedisServer replica : replicas) {
-            replica.pause();
-        }
+    static List<RedisServer> holdBack(RedisServer master, Collection<RedisServer> replicas) {
+        List<RedisServer> running = replicas.stream().filter(RedisServer::isAlive).toList();
+        running.forEach(RedisServer::pause);
         master.call("CLIENT", "KILL", "TYPE", "replica");
         await("the master has no replica connected", READY_TIMEOUT, () -> {
             String connected = info(master, "replication").get("connected_slaves");
             return "0".equals(connected) ? null : connected + " replicas still connected";
         });
+        return running;
     }
 
     /** Why {@code server} does not take a write of {@code key} (as master of its slot). Null when it does. */
