@@ -3,7 +3,7 @@ package dev.latchkey.bench;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.latchkey.bench.Report.Metric;
-import dev.latchkey.redis.testkit.RedisBinary;
+import dev.latchkey.redis.embedded.RedisBinary;
 import dev.latchkey.redis.testkit.RedisServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

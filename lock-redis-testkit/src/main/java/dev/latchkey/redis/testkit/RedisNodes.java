@@ -33,7 +33,7 @@ public final class RedisNodes implements AutoCloseable {
                 servers.add(RedisServer.start());
             }
         } catch (RuntimeException e) {
-            stopAll(servers, e);
+            Topology.closeAll(servers, e);
             throw e;
         }
         return new RedisNodes(List.copyOf(servers));
@@ -54,31 +54,9 @@ public final class RedisNodes implements AutoCloseable {
         return servers.stream().map(RedisServer::uri).toList();
     }
 
-    /** Stops every server. Idempotent. */
+    /** Stops every server and deletes its directory. Idempotent. */
     @Override
     public void close() {
-        stopAll(servers, null);
-    }
-
-    /**
-     * Stops every server even if some fail to stop; failures are added to {@code failure} if given,
-     * else the first is thrown with the others suppressed.
-     */
-    static void stopAll(List<RedisServer> servers, RuntimeException failure) {
-        RuntimeException first = failure;
-        for (RedisServer server : servers) {
-            try {
-                server.stop();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (failure == null && first != null) {
-            throw first;
-        }
+        Topology.closeAll(servers, null);
     }
 }

@@ -4,18 +4,69 @@ import java.net.URI;
 import java.util.Optional;
 
 /**
- * An existing Redis server named by the environment, for tests that only need some server.
+ * Redis servers chosen by the environment, for tests that need some single server:
+ * <ul>
+ *   <li>{@link #start()} and {@link #shared()}: a container of the image named by
+ *       {@value #IMAGE_SETTING} (for example {@code valkey/valkey:8}) when it is set, else a
+ *       {@link RedisServer} process;</li>
+ *   <li>{@link #external()}: the existing server named by {@value #URL_SETTING}, if any.</li>
+ * </ul>
  *
- * <p>Tests that kill, pause or restart a server, or that need several, start their own with
- * {@link RedisServer}, {@link RedisNodes} or {@link RedisCluster} instead: an external server
- * cannot be controlled. Stateless, so thread-safe.
+ * <p>Tests that restart a server, or need a topology, use {@link RedisServer}, {@link RedisNodes},
+ * {@link RedisReplication}, {@link RedisSentinel} or {@link RedisCluster}. Thread-safe.
  */
 public final class RedisServers {
 
     /** The setting that names an existing server, for example {@code redis://127.0.0.1:6379}. */
     public static final String URL_SETTING = "LATCHKEY_REDIS_URL";
 
+    /** The setting that names a container image to run Redis from, for example {@code redis:7.4}. */
+    public static final String IMAGE_SETTING = "LATCHKEY_REDIS_IMAGE";
+
+    private static RedisInstance shared;
+
     private RedisServers() {
+    }
+
+    /**
+     * Starts a server: a container of the image named by the system property or, failing that, the
+     * environment variable {@value #IMAGE_SETTING} (through Testcontainers, which the calling module
+     * must have on its test class path), else a {@link RedisServer} process.
+     *
+     * @throws IllegalStateException if the server cannot be started; with an image set, if no
+     *     container engine is reachable or Testcontainers is missing: a test then fails, never skips
+     */
+    public static RedisInstance start() {
+        return start(setting(IMAGE_SETTING));
+    }
+
+    /**
+     * One server per JVM, as {@link RedisServer#shared()}, but chosen as {@link #start()} chooses.
+     * Do not close it, kill it or change its configuration; use distinct key names.
+     *
+     * @throws IllegalStateException as {@link #start()}
+     */
+    public static synchronized RedisInstance shared() {
+        String image = setting(IMAGE_SETTING);
+        if (image == null) {
+            return RedisServer.shared();
+        }
+        if (shared == null || !shared.isAlive()) {
+            shared = start(image);
+        }
+        return shared;
+    }
+
+    static RedisInstance start(String image) {
+        if (image == null) {
+            return RedisServer.start();
+        }
+        try {
+            return RedisContainer.start(image);
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException(IMAGE_SETTING + "=" + image + " needs org.testcontainers:testcontainers"
+                    + " on the test class path (lock-redis-testkit declares it optional): " + e, e);
+        }
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.latchkey.redis.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +20,26 @@ class RedisServersTest {
     void acceptsRedisUris() {
         assertEquals(Optional.of("redis://10.0.0.5:6380"), RedisServers.external("redis://10.0.0.5:6380"));
         assertEquals(Optional.of("rediss://user:pw@cache:6379/2"), RedisServers.external("rediss://user:pw@cache:6379/2"));
+    }
+
+    @Test
+    void withoutAnImageAProcessIsStarted() {
+        try (RedisInstance redis = RedisServers.start(null)) {
+            assertInstanceOf(RedisServer.class, redis);
+            assertEquals("PONG", redis.call("PING"));
+        }
+        if (RedisServers.setting(RedisServers.IMAGE_SETTING) == null) {
+            assertSame(RedisServer.shared(), RedisServers.shared());
+        }
+    }
+
+    @Test
+    void withAnImageButNoContainerEngineTheFailureSaysWhatToDo() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> RedisContainer.start("valkey/valkey:8", () -> false));
+        assertTrue(e.getMessage().startsWith("LATCHKEY_REDIS_IMAGE=valkey/valkey:8 asks for Redis in a container, "
+                + "but Testcontainers reaches no container engine"), e.getMessage());
+        assertTrue(e.getMessage().contains("DOCKER_HOST"), e.getMessage());
+        assertTrue(e.getMessage().contains("unset LATCHKEY_REDIS_IMAGE"), e.getMessage());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.latchkey.redis.testkit;
+package dev.latchkey.redis.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +22,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
 
 class RedisBinaryTest {
 
@@ -68,9 +70,11 @@ class RedisBinaryTest {
         assertTrue(Files.isExecutable(embedded.path()));
         assertTrue(embedded.describe().contains("embedded-redis jar resource redis-server-6.2"), embedded.describe());
         assertTrue(embedded.version().startsWith("6.2."), embedded.version());
-        try (RedisServer server = RedisServer.start(embedded)) {
-            assertTrue(String.valueOf(server.call("INFO", "server")).contains("redis_version:" + embedded.version()));
+        try (EmbeddedRedis server = EmbeddedRedis.builder().binary(embedded).start();
+             Jedis jedis = new Jedis(server.host(), server.port())) {
+            assertTrue(jedis.info("server").contains("redis_version:" + embedded.version()));
         }
+        assertEquals(Optional.empty(), embedded.redisCli(), "the embedded-redis jar ships no redis-cli");
     }
 
     @Test
@@ -78,6 +82,17 @@ class RedisBinaryTest {
         RedisBinary binary = RedisBinary.get();
         assertSame(binary, RedisBinary.get());
         assertTrue(Files.isExecutable(binary.path()), binary.describe());
+    }
+
+    @Test
+    void redisCliIsFoundNextToTheBinaryOnly() throws IOException {
+        Path server = executable(temp.resolve("bin"), "redis-server");
+        RedisBinary binary = RedisBinary.select(null, server.getParent().toString(), NOT_EMBEDDED);
+        assertEquals(Optional.empty(), binary.redisCli());
+        Path cli = Files.createFile(server.resolveSibling("redis-cli"));
+        assertEquals(Optional.empty(), binary.redisCli(), "not executable");
+        Files.setPosixFilePermissions(cli, PosixFilePermissions.fromString("rwx------"));
+        assertEquals(Optional.of(cli), binary.redisCli());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.latchkey.redis.testkit;
+package dev.latchkey.redis.embedded;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -13,12 +13,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code redis-server} executable that {@link RedisServer} runs, chosen in this order:
+ * The {@code redis-server} executable that {@link EmbeddedRedis} runs, chosen in this order:
  * <ol>
  *   <li>the file named by the system property or environment variable {@value #BINARY_SETTING};</li>
  *   <li>a {@code redis-server} on the {@code PATH};</li>
@@ -72,7 +73,7 @@ public final class RedisBinary {
      */
     public static synchronized RedisBinary get() {
         if (selected == null) {
-            selected = select(RedisServers.setting(BINARY_SETTING), System.getenv("PATH"), RedisBinary::embedded);
+            selected = select(setting(BINARY_SETTING), System.getenv("PATH"), RedisBinary::embedded);
         }
         return selected;
     }
@@ -134,9 +135,23 @@ public final class RedisBinary {
         return version;
     }
 
-    int majorVersion() {
+    /**
+     * The major version, such as 6 for {@code "6.2.6"}.
+     *
+     * @throws IllegalStateException as {@link #version()}
+     */
+    public int majorVersion() {
         String version = version();
         return Integer.parseInt(version.substring(0, version.indexOf('.')));
+    }
+
+    /**
+     * The {@code redis-cli} executable in the same directory as this binary, if there is one (an
+     * installed Redis has it; the embedded-redis jar ships none).
+     */
+    public Optional<Path> redisCli() {
+        Path cli = path.resolveSibling("redis-cli");
+        return Files.isRegularFile(cli) && Files.isExecutable(cli) ? Optional.of(cli) : Optional.empty();
     }
 
     @Override
@@ -218,6 +233,15 @@ public final class RedisBinary {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot extract " + origin + " to " + cacheRoot + ": " + e, e);
         }
+    }
+
+    /** A setting from the system property of that name, else the environment; blank counts as absent. */
+    static String setting(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(name);
+        }
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     private static String sha256(byte[] bytes) {
