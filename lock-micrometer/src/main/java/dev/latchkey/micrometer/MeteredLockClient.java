@@ -157,7 +157,10 @@ public final class MeteredLockClient implements LockClient {
         return delegate.capabilities().contains(Capability.LEASE_RENEWAL);
     }
 
-    /** Configures a {@link MeteredLockClient}. Not thread-safe; build once and share the client. */
+    /**
+     * Configures a {@link MeteredLockClient}. Not thread-safe: configure on one thread, then share the
+     * client it builds. It holds no leases, so lease loss does not concern it.
+     */
     public static final class Builder {
         private final LockClient client;
         private final MeterRegistry registry;
