@@ -279,9 +279,12 @@ abstract class LockProviderContract {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> provider.lock(null)).getMessage().contains("lockConfiguration"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> provider.lock(config(name1, Duration.ZERO, Duration.ZERO))).getMessage().contains("lockAtMostFor"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> provider.lock(config(name1, Duration.ofDays(2), Duration.ZERO))).getMessage().contains("lockAtMostFor"));
+        assertUnlocked(name1);
         SimpleLock lock = lock(Duration.ofSeconds(10));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> lock.extend(Duration.ZERO, Duration.ZERO)).getMessage().contains("lockAtMostFor"));
-        assertUnlocked(name1 + "-never");
+        assertLocked(name1);
+        lock.unlock(); // a rejected extension leaves the lock usable
+        assertUnlocked(name1);
     }
 
     private static void sleep(long millis) {
