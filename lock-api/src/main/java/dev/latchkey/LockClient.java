@@ -47,6 +47,19 @@ public interface LockClient extends AutoCloseable {
         throw new UnsupportedOperationException(describe() + " does not support force release");
     }
 
+    /**
+     * Removes everything the backend keeps for a lock name: a hold, if any (its holder's lease is
+     * lost), and the fencing counter. For names retired for good, and for tools that must leave
+     * nothing behind: a name used again afterwards starts its fencing tokens over, so a resource
+     * fenced by the old tokens must be reset as well. Returns whether anything was removed.
+     *
+     * @throws UnsupportedOperationException if the backend cannot do this
+     * @throws IllegalArgumentException      if the name is invalid
+     */
+    default boolean forget(String name) {
+        throw new UnsupportedOperationException(describe() + " cannot forget a lock name");
+    }
+
     /** Stops renewals and releases the leases still held, best effort. Idempotent. */
     @Override
     void close();

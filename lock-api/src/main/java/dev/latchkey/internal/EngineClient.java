@@ -79,6 +79,12 @@ public final class EngineClient implements LockClient {
         return driver.forceRelease(Arguments.name(name));
     }
 
+    @Override
+    public boolean forget(String name) {
+        ensureOpen();
+        return driver.forget(Arguments.name(name));
+    }
+
     /**
      * Stops the keeper (renewals end, async acquisitions are interrupted and undo what they got),
      * releases the leases still held, in parallel and for at most a few seconds (an unreachable

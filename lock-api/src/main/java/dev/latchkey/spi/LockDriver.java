@@ -65,6 +65,11 @@ public interface LockDriver extends AutoCloseable {
         throw new UnsupportedOperationException(describe() + " does not support force release");
     }
 
+    /** Removes any hold on {@code name} and its fencing counter; whether anything was removed. */
+    default boolean forget(String name) {
+        throw new UnsupportedOperationException(describe() + " cannot forget a lock name");
+    }
+
     /** Releases connections and threads. Idempotent. */
     @Override
     void close();

@@ -94,6 +94,11 @@ final class InMemoryDriver implements LockDriver, LockTable.Participant {
     }
 
     @Override
+    public boolean forget(String name) {
+        return table.forget(name);
+    }
+
+    @Override
     public void close() {
         // nothing to free: the table belongs to the space
     }

@@ -145,6 +145,27 @@ final class LockTable {
         }
     }
 
+    /** Drops the name's hold and fencing counter (its waiters, if any, keep waiting on a fresh entry). */
+    boolean forget(String name) {
+        monitor.lock();
+        try {
+            Entry e = entries.get(name);
+            if (e == null) {
+                return false;
+            }
+            if (e.queue.isEmpty()) {
+                entries.remove(name);
+            } else {
+                e.holder = null;
+                e.fence = 0;
+                signalHead(e);
+            }
+            return true;
+        } finally {
+            monitor.unlock();
+        }
+    }
+
     Optional<LockInfo> inspect(String name) {
         monitor.lock();
         try {

@@ -70,12 +70,21 @@ final class Ctx implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<String> observations = new ArrayList<>();
     private volatile long pairNanos = -1;
+    /** Every lock name the rule used, forgotten when it ends so that a run leaves nothing behind. */
+    private final Set<String> names = ConcurrentHashMap.newKeySet();
 
     Ctx(TckHarness harness, Rule rule, boolean environments, Set<Capability> declared) {
         this.harness = harness;
         this.environments = environments;
         this.declared = declared;
         this.lock = "tck:" + rule.id() + ":" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The rule's lock name, or {@code <lock>:<suffix>} for another lock of the rule; remembered for cleanup. */
+    String name(String suffix) {
+        String name = suffix.isEmpty() ? lock : lock + ":" + suffix;
+        names.add(name);
+        return name;
     }
 
     // ---- participants ----
@@ -367,6 +376,19 @@ final class Ctx implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        forgetNames();
+    }
+
+    /** Removes what the backend keeps for the rule's lock names (holds left behind, fencing counters), where it can. */
+    private void forgetNames() {
+        names.add(lock);
+        try (LockClient janitor = harness.newClient()) {
+            for (String name : names) {
+                janitor.forget(name);
+            }
+        } catch (RuntimeException notSupportedOrUnreachable) {
+            // best effort: a backend that cannot forget keeps its keys, an unreachable one too
         }
     }
 

@@ -28,7 +28,7 @@ final class Participant {
 
     /** The rule's lock. */
     DistributedLock lock() {
-        return client.lock(ctx.lock);
+        return client.lock(ctx.name(""));
     }
 
     /** Tries the rule's lock, recorded. */
@@ -38,7 +38,7 @@ final class Participant {
 
     /** Tries another lock, {@code <rule's lock>:<suffix>}, recorded. */
     Optional<RecordedLease> tryAcquire(String suffix, Duration wait, Duration lease) throws InterruptedException {
-        return ctx.history.tryAcquire(id, client.lock(ctx.lock + ":" + suffix), wait, lease);
+        return ctx.history.tryAcquire(id, client.lock(ctx.name(suffix)), wait, lease);
     }
 
     /** Acquires the rule's lock, which must become free within {@link Ctx#PATIENCE}. */

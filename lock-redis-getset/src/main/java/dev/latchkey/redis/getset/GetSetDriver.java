@@ -258,6 +258,11 @@ final class GetSetDriver implements LockDriver {
     }
 
     @Override
+    public boolean forget(String name) {
+        return port.del(key(name)) > 0; // the only key: there is no fencing counter
+    }
+
+    @Override
     public void close() {
         port.close();
     }

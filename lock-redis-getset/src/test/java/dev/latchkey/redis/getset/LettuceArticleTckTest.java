@@ -1,7 +1,7 @@
 package dev.latchkey.redis.getset;
 
 import dev.latchkey.redis.tck.RedisTckHarness;
-import dev.latchkey.tck.LockTck;
+import dev.latchkey.tck.junit.LockTck;
 import dev.latchkey.tck.TckHarness;
 
 /** The conformance kit against redis-getset with Lettuce, mode=article; the report goes to target/lock-tck. */

@@ -79,6 +79,7 @@ final class LuaLockDriver implements LockDriver {
     static final RedisScript FAIR_ACQUIRE = RedisScript.resource(LuaLockDriver.class, "fair-acquire.lua");
     static final RedisScript FAIR_RELEASE = RedisScript.resource(LuaLockDriver.class, "fair-release.lua");
     static final RedisScript FAIR_DEQUEUE = RedisScript.resource(LuaLockDriver.class, "fair-dequeue.lua");
+    static final RedisScript FORGET = RedisScript.resource(LuaLockDriver.class, "forget.lua");
 
     /** How long an unused subscription is kept, so that a busy lock does not resubscribe per acquisition. */
     private static final Duration LINGER = Duration.ofSeconds(2);
@@ -216,6 +217,11 @@ final class LuaLockDriver implements LockDriver {
     @Override
     public boolean forceRelease(String name) {
         return isOne(port.eval(FORCE_RELEASE, List.of(lockKey(name), queueKey(name)), List.of(channel(name))));
+    }
+
+    @Override
+    public boolean forget(String name) {
+        return isOne(port.eval(FORGET, List.of(lockKey(name), fenceKey(name), queueKey(name), placesKey(name)), List.of(channel(name))));
     }
 
     @Override

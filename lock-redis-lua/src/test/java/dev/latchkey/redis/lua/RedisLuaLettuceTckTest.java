@@ -1,7 +1,7 @@
 package dev.latchkey.redis.lua;
 
 import dev.latchkey.redis.tck.RedisTckHarness;
-import dev.latchkey.tck.LockTck;
+import dev.latchkey.tck.junit.LockTck;
 import dev.latchkey.tck.TckHarness;
 
 /** The conformance kit against redis-lua over Lettuce; report in target/lock-tck/. */

@@ -1,7 +1,7 @@
 package dev.latchkey.redis.tck.redisson;
 
 import dev.latchkey.redis.tck.RedisTckHarness;
-import dev.latchkey.tck.LockTck;
+import dev.latchkey.tck.junit.LockTck;
 import dev.latchkey.tck.TckHarness;
 
 /** Redisson's RFencedLock characterised by the TCK against a real Redis: its row of the matrix. */

@@ -1,7 +1,7 @@
 package dev.latchkey.redis.tck.redisson;
 
 import dev.latchkey.redis.tck.RedisTckHarness;
-import dev.latchkey.tck.LockTck;
+import dev.latchkey.tck.junit.LockTck;
 import dev.latchkey.tck.TckHarness;
 import java.util.List;
 

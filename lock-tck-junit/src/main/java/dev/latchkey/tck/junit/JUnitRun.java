@@ -1,4 +1,11 @@
-package dev.latchkey.tck;
+package dev.latchkey.tck.junit;
+
+import dev.latchkey.tck.Rule;
+import dev.latchkey.tck.RuleResult;
+import dev.latchkey.tck.TckHarness;
+import dev.latchkey.tck.TckMatrix;
+import dev.latchkey.tck.TckReport;
+import dev.latchkey.tck.TckRunner;
 
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 

@@ -1,4 +1,6 @@
-package dev.latchkey.tck;
+package dev.latchkey.tck.junit;
+
+import dev.latchkey.tck.TckHarnesses;
 
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;

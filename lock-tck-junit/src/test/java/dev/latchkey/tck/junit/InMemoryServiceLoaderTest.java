@@ -1,4 +1,4 @@
-package dev.latchkey.tck;
+package dev.latchkey.tck.junit;
 
 /**
  * The zero-code route in this module's own build: the suite runs the URIs in

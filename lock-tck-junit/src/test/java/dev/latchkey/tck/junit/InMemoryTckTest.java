@@ -1,4 +1,6 @@
-package dev.latchkey.tck;
+package dev.latchkey.tck.junit;
+
+import dev.latchkey.tck.TckHarness;
 
 import dev.latchkey.LockClient;
 import dev.latchkey.inmemory.InMemorySpace;
