@@ -70,7 +70,13 @@ public final class TckRunner {
     private boolean probeEnvironment() {
         ClientFaults probe = new ClientFaults(java.time.Duration.ZERO);
         try (LockClient client = harness.newClient(probe.environment())) {
-            client.lock("tck:environment-probe:" + java.util.UUID.randomUUID()).tryAcquire().ifPresent(Lease::release);
+            String name = "tck:environment-probe:" + java.util.UUID.randomUUID();
+            client.lock(name).tryAcquire().ifPresent(Lease::release);
+            try {
+                client.forget(name);
+            } catch (UnsupportedOperationException cannotForget) {
+                // the backend keeps its keys
+            }
         } catch (RuntimeException e) {
             notes.add("the environment probe failed (" + e + "): client-side faults are not injected");
             return false;
