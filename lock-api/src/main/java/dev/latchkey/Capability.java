@@ -37,7 +37,13 @@ public enum Capability {
      * the last fencing token and the remaining lease, and {@link dev.latchkey.LockClient#forceRelease}
      * frees a held lock (waking a waiter) and answers whether it did.
      */
-    ADMIN;
+    ADMIN,
+    /**
+     * Exclusion, fencing and loss reporting survive a failover of a replicated backend (a replica
+     * promoted after the primary died): a grant, extension or release counts only once the replicas
+     * the backend waits for have it, so a promoted replica never forgets one.
+     */
+    FAILOVER_SAFE;
 
     /** The capabilities this one implies, itself included. */
     public Set<Capability> implied() {

@@ -31,6 +31,7 @@ final class InMemoryDriver implements LockDriver, LockTable.Participant {
 
     static Set<Capability> capabilities(boolean fair) {
         Set<Capability> all = EnumSet.allOf(Capability.class);
+        all.remove(Capability.FAILOVER_SAFE); // one space, no replicas: nothing to fail over
         if (!fair) {
             all.remove(Capability.FAIR);
         }

@@ -33,7 +33,7 @@ final class AdminRules {
         LockClient operator = c.participant("operator").client;
         LockInfo free = inspect(c, operator);
         c.check(!free.isHeld() && free.remaining().isZero(), "inspect reported a free lock as %s", free);
-        Duration lease = LEASE.multipliedBy(10);
+        Duration lease = LEASE.multipliedBy(5);
         Duration margin = c.margin(Duration.ZERO);
         long asked = c.history.now();
         RecordedLease held = a.acquire(lease);

@@ -14,7 +14,7 @@ import java.time.Duration;
 
 /**
  * {@link FaultKind#CLIENT_CRASH} for out-of-process backends: a child JVM on the current class path
- * runs {@link TckChild}, acquires through the harness's URI, and is killed with SIGKILL
+ * runs {@code TckChild}, acquires through the harness's URI, and is killed with SIGKILL
  * ({@link Process#destroyForcibly()}). Times are compared on the wall clock, which both JVMs share.
  */
 final class ChildProcess {
@@ -24,7 +24,7 @@ final class ChildProcess {
     static void crashScenario(Ctx c, URI uri) throws Exception {
         Duration lease = LEASE.multipliedBy(5);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TckChild.class.getName(),
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), dev.latchkey.tck.internal.TckChild.class.getName(),
                 uri.toString(), c.lock, Long.toString(lease.toMillis()))
                 .redirectErrorStream(true).start();
         c.track(child::destroyForcibly);

@@ -33,5 +33,12 @@ public enum FaultKind {
      * the backend and the engine): injected in the participant's environment, for every harness that
      * honours it.
      */
-    CLIENT_DELAY
+    CLIENT_DELAY,
+    /**
+     * The primary fails and a replica takes its place (Sentinel, Cluster with replicas, any managed
+     * Redis): see {@link TckHarness#prepareFailover()} and {@link TckHarness#failover()}. Writes made
+     * between the two calls are acknowledged by the primary but not replicated, so a backend that
+     * reports a grant before a replica has it is caught granting a lock twice.
+     */
+    FAILOVER
 }

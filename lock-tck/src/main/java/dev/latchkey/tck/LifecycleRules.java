@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 @TckGroup("client lifecycle")
 final class LifecycleRules {
     /** Longer than the usual idle timers of a client: lingering subscriptions, pooled connections. */
-    private static final Duration IDLE = TckTime.millis(3_000);
+    private static final Duration IDLE = TckTime.millis(2_500);
 
     private LifecycleRules() {
     }

@@ -23,7 +23,7 @@ public final class Rule {
             MutualExclusionRules.class, OwnershipRules.class, ReentrancyRules.class, TimeoutRules.class,
             InterruptionRules.class, ExpiryRules.class, RenewalRules.class, FencingRules.class,
             FairnessRules.class, AsyncRules.class, NoPollingRules.class, ClockSkewRules.class, FaultRules.class,
-            LateGrantRules.class, AdminRules.class, LifecycleRules.class);
+            LateGrantRules.class, AdminRules.class, LifecycleRules.class, FailoverRules.class);
     private static final List<Rule> ALL = discover();
 
     private final String id;

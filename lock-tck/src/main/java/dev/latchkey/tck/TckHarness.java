@@ -119,6 +119,24 @@ public interface TckHarness extends AutoCloseable {
         throw new UnsupportedOperationException(label() + " cannot partition a client");
     }
 
+    /**
+     * {@link FaultKind#FAILOVER}, first half: from now on the primary acknowledges writes without
+     * replicating them (replication held back), so that the next {@link #failover()} loses them.
+     * Returns at once.
+     */
+    default void prepareFailover() {
+        throw new UnsupportedOperationException(label() + " cannot fail over");
+    }
+
+    /**
+     * {@link FaultKind#FAILOVER}, second half: the primary dies and a replica that lacks every write
+     * since {@link #prepareFailover()} is promoted; returns once the new primary serves writes (and
+     * the old one has rejoined as a replica or been replaced, so that the topology can fail over again).
+     */
+    default void failover() {
+        throw new UnsupportedOperationException(label() + " cannot fail over");
+    }
+
     /** Frees what the harness started (servers, proxies). Called once, after the last rule. */
     @Override
     default void close() {

@@ -34,6 +34,6 @@ class RuleCatalogTest {
         Rule.all().forEach(r -> groups.add(r.group()));
         assertEquals(Set.of("mutual exclusion", "ownership", "reentrancy", "timeouts", "interruption",
                 "lease expiry and crash recovery", "renewal", "fencing", "fairness", "async", "no polling",
-                "clock skew", "faults", "late grants", "admin", "client lifecycle"), groups);
+                "clock skew", "faults", "late grants", "admin", "client lifecycle", "failover"), groups);
     }
 }

@@ -3,6 +3,7 @@ package dev.latchkey.tck.junit;
 import dev.latchkey.tck.TckHarness;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -46,6 +47,14 @@ public abstract class LockTck {
         return false;
     }
 
+    /**
+     * The rules to run, as rule ids or id prefixes ({@code "MX-"}, {@code "FO-01"}); empty (the
+     * default) runs every rule. A certification run is a full one.
+     */
+    protected List<String> selectedRules() {
+        return List.of();
+    }
+
     /** Where the JSON report and the matrix go: {@code target/lock-tck} by default. */
     protected Path reportDirectory() {
         return Path.of("target", "lock-tck");
@@ -54,7 +63,7 @@ public abstract class LockTck {
     /** One dynamic test per rule. */
     @TestFactory
     public final Stream<DynamicTest> rules() {
-        run = new JUnitRun(harness(), strict());
+        run = new JUnitRun(harness(), strict(), selectedRules());
         return run.tests();
     }
 

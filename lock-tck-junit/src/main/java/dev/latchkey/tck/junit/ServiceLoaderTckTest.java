@@ -34,6 +34,11 @@ public class ServiceLoaderTckTest {
     public static final String URIS_PROPERTY = "latchkey.tck.uris";
     /** The environment variable listing the URIs to test when the property is absent. */
     public static final String URIS_ENV = "LATCHKEY_TCK_URIS";
+    /**
+     * The system property that narrows the run to some rules: a comma-separated list of rule ids or id
+     * prefixes ({@code MX-,FO-01}); every rule when absent or blank.
+     */
+    public static final String RULES_PROPERTY = "latchkey.tck.rules";
 
     private final List<JUnitRun> runs = new ArrayList<>();
 
@@ -46,7 +51,9 @@ public class ServiceLoaderTckTest {
         }
         return uris.stream().map(uri -> {
             try {
-                JUnitRun run = new JUnitRun(TckHarnesses.forUri(uri), false);
+                String rules = System.getProperty(RULES_PROPERTY, "");
+                JUnitRun run = new JUnitRun(TckHarnesses.forUri(uri), false,
+                        rules.isBlank() ? List.of() : List.of(rules.strip().split("\\s*,\\s*")));
                 runs.add(run);
                 return dynamicContainer(run.label(), run.tests());
             } catch (RuntimeException e) {

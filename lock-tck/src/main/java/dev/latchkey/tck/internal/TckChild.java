@@ -1,4 +1,4 @@
-package dev.latchkey.tck;
+package dev.latchkey.tck.internal;
 
 import dev.latchkey.Lease;
 import dev.latchkey.LockClient;
@@ -11,7 +11,7 @@ import java.time.Duration;
  * lock (waiting up to 30 s), prints
  * {@code HELD <fencing token> <wall-clock ms before asking> <wall-clock ms after>} and then waits
  * to be killed (it exits by itself after two minutes). On failure it prints {@code FAILED <reason>}.
- * Not part of the API; public only so that a JVM can start it.
+ * In a package the module does not export: not part of the API, public only so that a JVM can start it.
  */
 public final class TckChild {
     private TckChild() {
