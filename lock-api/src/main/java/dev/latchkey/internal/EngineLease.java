@@ -221,7 +221,10 @@ final class EngineLease implements Lease {
         }
         switch (state.due(client.now())) {
             case LOST:
-                afterChange(false);
+                // listeners are the user's code: never on the timer thread, which every lease shares
+                if (!client.keeper.background(() -> afterChange(false))) {
+                    afterChange(false);
+                }
                 return;
             case RENEW:
                 if (state.beginRenewal(client.now()) && !client.keeper.background(this::renewOnce)) {
