@@ -370,4 +370,35 @@ class EngineLeaseTest {
         Lease again = lock.acquire(Duration.ofSeconds(5), LONG);
         assertEquals(List.of(again), List.copyOf(client.live));
     }
+
+    /** Regression guard: a loss listener that blocks must not stall the timer every lease of the client shares. */
+    @Test
+    void aBlockingLossListenerDoesNotDelayAnotherLeasesRenewal() throws Exception {
+        EngineClient c = clientOn(new FakeDriver(true, EnumSet.allOf(Capability.class)));
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        Lease doomed = c.lock("doomed").acquire(Duration.ofMillis(200));
+        doomed.onLost(e -> {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Lease renewing = c.lock("renewing").acquire(Duration.ofMillis(300)).renewAutomatically();
+        try {
+            assertTrue(entered.await(5, TimeUnit.SECONDS), "the doomed lease's listener never ran");
+            int before = driver.extendCalls.get();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_200); // four lease lengths
+            while (System.nanoTime() < until) {
+                assertTrue(renewing.isValid(), "the renewing lease was lost while another lease's listener blocked");
+                Thread.sleep(5);
+            }
+            assertTrue(driver.extendCalls.get() - before >= 4, "renewals stalled: " + (driver.extendCalls.get() - before));
+        } finally {
+            release.countDown();
+        }
+        renewing.release();
+    }
 }
