@@ -35,8 +35,8 @@ public final class RedisPorts {
             return port;
         } catch (LinkageError e) {
             throw new IllegalArgumentException(s.scheme() + " client=" + adapter.name() + ": dev.latchkey:lock-redis-"
-                    + adapter.name() + " is present but its client library is not (" + e + "); do not exclude the client"
-                    + " library from lock-redis-" + adapter.name() + "'s dependencies", e);
+                    + adapter.name() + " is present but a class its client library needs is not (" + e + "): do not exclude"
+                    + " the client library or its dependencies from lock-redis-" + adapter.name() + "'s", e);
         } catch (RuntimeException e) {
             if (port != null) {
                 port.close();

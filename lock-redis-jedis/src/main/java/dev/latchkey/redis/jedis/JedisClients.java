@@ -12,7 +12,8 @@ import redis.clients.jedis.UnifiedJedis;
  * LockClient locks = RedisLuaLocks.builder().build(JedisClients.connection(jedisPooled, Duration.ofSeconds(2)));
  * }</pre>
  * With a URI ({@code redis-lua://host:6379?client=jedis}) nothing here is needed: the backend
- * finds this module's adapter by itself. Stateless and thread-safe.
+ * finds this module's adapter by itself. Stateless and thread-safe; it holds no lease (on lease loss see
+ * {@link dev.latchkey.Lease}).
  */
 public final class JedisClients {
     private JedisClients() {

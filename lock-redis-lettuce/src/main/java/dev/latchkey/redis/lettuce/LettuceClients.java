@@ -11,7 +11,8 @@ import java.util.Objects;
  * LockClient locks = RedisLuaLocks.builder().build(LettuceClients.connection(redisClient));
  * }</pre>
  * With a URI ({@code redis-lua://host:6379?client=lettuce}) nothing here is needed: the backend
- * finds this module's adapter by itself. Stateless and thread-safe.
+ * finds this module's adapter by itself. Stateless and thread-safe; it holds no lease (on lease loss see
+ * {@link dev.latchkey.Lease}).
  */
 public final class LettuceClients {
     private LettuceClients() {
