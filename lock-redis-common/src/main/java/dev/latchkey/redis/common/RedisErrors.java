@@ -2,12 +2,26 @@ package dev.latchkey.redis.common;
 
 import dev.latchkey.LockException;
 import dev.latchkey.LockUnavailableException;
+import dev.latchkey.LockUnavailableException.Reason;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Translates the clients' exceptions into the API's: connection problems, timeouts and server
- * errors (READONLY, OOM, NOAUTH, WRONGPASS, LOADING, MASTERDOWN, CLUSTERDOWN, ...) become
- * {@link LockUnavailableException} with a message that says what happened and where.
+ * Translates the clients' exceptions into the API's: a {@link LockUnavailableException} whose
+ * message says what happened and where, and whose {@link LockUnavailableException#reason() reason}
+ * says what kind of trouble it is:
+ * <ul>
+ *   <li>{@code REFUSED}: authentication (WRONGPASS, NOAUTH, NOPERM), a database number the server
+ *       does not have ({@code ERR DB index is out of range}), out of memory (OOM);</li>
+ *   <li>{@code NOT_READY}: READONLY, LOADING, MASTERDOWN, CLUSTERDOWN, TRYAGAIN;</li>
+ *   <li>{@code TLS}: a failed TLS handshake, and (on connecting, see {@link #opening}) one side
+ *       speaking TLS to the other's plain text;</li>
+ *   <li>{@code UNREACHABLE}: a connection refused, timed out or cut: the outcome is unknown;</li>
+ *   <li>{@code SERVER_ERROR}: any other error reply.</li>
+ * </ul>
+ * The error codes are read from every message of the cause chain: Lettuce wraps a failed AUTH in
+ * "Unable to connect", and a script's error carries the code of the command that failed inside it.
  * Stateless and thread-safe.
  */
 public final class RedisErrors {
@@ -19,33 +33,77 @@ public final class RedisErrors {
         if (e instanceof LockException) {
             return (LockException) e;
         }
-        // The server's error code may sit in a cause (Lettuce wraps AUTH failures in "Unable to connect")
-        // or inside a script error ("ERR Error running script ...: -OOM command not allowed ...").
-        String msg = String.valueOf(e.getMessage());
         String codes = serverErrors(e);
+        Reason reason;
         String hint;
-        if (codes.contains(" READONLY ")) {
-            hint = "the server is a read-only replica (failover in progress?)";
-        } else if (codes.contains(" OOM ")) {
-            hint = "the server is out of memory (maxmemory reached)";
-        } else if (codes.contains(" NOAUTH ") || codes.contains(" WRONGPASS ") || codes.contains(" NOPERM ")
-                || codes.contains(" AUTH ")) {
+        if (has(codes, "NOAUTH", "WRONGPASS", "NOPERM", "AUTH")) {
+            reason = Reason.REFUSED;
             hint = "authentication failed: check the user and password";
-        } else if (codes.contains(" LOADING ") || codes.contains(" MASTERDOWN ") || codes.contains(" CLUSTERDOWN ")
-                || codes.contains(" TRYAGAIN ")) {
+        } else if (messageContains(e, "DB index is out of range") || messageContains(e, "invalid DB index")) {
+            reason = Reason.REFUSED;
+            hint = "the server has no such database: check the database number, the uri's path (the server's 'databases' setting)";
+        } else if (has(codes, "OOM")) {
+            reason = Reason.REFUSED;
+            hint = "the server is out of memory (maxmemory reached)";
+        } else if (has(codes, "READONLY")) {
+            reason = Reason.NOT_READY;
+            hint = "the server is a read-only replica (failover in progress?)";
+        } else if (has(codes, "LOADING", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN")) {
+            reason = Reason.NOT_READY;
             hint = "the server is not ready";
+        } else if (isTls(e)) {
+            reason = Reason.TLS;
+            hint = "the TLS handshake failed: check option 'tls' against the server's port, and its certificate";
         } else if (isConnectionProblem(e)) {
+            reason = Reason.UNREACHABLE;
             hint = "the server could not be reached or the connection was cut; the outcome of the call is unknown";
         } else {
+            reason = Reason.SERVER_ERROR;
             hint = "the server returned an error";
         }
-        String detail = msg.equals(rootMessage(e)) ? msg : msg + ": " + rootMessage(e);
-        return new LockUnavailableException("redis " + what + " failed at " + where + ": " + hint + " (" + detail + ")", e);
+        return new LockUnavailableException("redis " + what + " failed at " + where + ": " + hint + " (" + detail(e) + ")", reason, e);
+    }
+
+    /**
+     * Refines a failure to connect with what the settings say about TLS. A TLS client that gets no
+     * handshake answer within the timeout most likely talks to a plain-text port (a plain server waits
+     * for the end of a command line that never comes), and a plain client whose first command is met
+     * with a closed connection or bytes that are not RESP most likely talks to a TLS port. Both become
+     * {@link Reason#TLS}; a refused connection stays {@link Reason#UNREACHABLE}.
+     */
+    public static LockUnavailableException opening(LockUnavailableException e, RedisSettings s) {
+        Throwable cause = e.getCause();
+        if (e.reason() != Reason.UNREACHABLE || cause == null || isRefused(cause)) {
+            return e;
+        }
+        String hint;
+        if (s.tls() && isTimeout(cause)) {
+            hint = "no TLS handshake within " + s.timeout().toMillis() + " ms (tls=true): is the server's port plain text?"
+                    + " Remove tls=true, or use the server's TLS port";
+        } else if (!s.tls() && !isTimeout(cause)) {
+            hint = "the server closed the connection or answered what is not Redis's protocol (tls=false): if its port"
+                    + " expects TLS, add tls=true";
+        } else {
+            return e;
+        }
+        return new LockUnavailableException("redis CONNECT failed at " + s.address() + ": " + hint + " (" + detail(cause) + ")",
+                Reason.TLS, cause);
+    }
+
+    /** Whether the server answered NOSCRIPT (the script cache was flushed). */
+    public static boolean isNoScript(RuntimeException e) {
+        return messageContains(e, "NOSCRIPT");
+    }
+
+    private static String detail(Throwable e) {
+        String msg = String.valueOf(e.getMessage());
+        String root = rootMessage(e);
+        return msg.equals(root) ? msg : msg + ": " + root;
     }
 
     /** The Redis error codes (upper-case words such as OOM, READONLY, WRONGPASS) found in the messages of the cause chain. */
     private static String serverErrors(Throwable e) {
-        StringBuilder out = new StringBuilder();
+        StringBuilder out = new StringBuilder(" ");
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = t.getMessage();
             if (m == null) {
@@ -57,7 +115,26 @@ public final class RedisErrors {
                 }
             }
         }
-        return " " + out;
+        return out.toString();
+    }
+
+    private static boolean has(String codes, String... any) {
+        for (String code : any) {
+            if (codes.contains(" " + code + " ")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean messageContains(Throwable e, String text) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.contains(text)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable e) {
@@ -68,11 +145,31 @@ public final class RedisErrors {
         return String.valueOf(t.getMessage());
     }
 
-    /** Whether the server answered NOSCRIPT (the script cache was flushed). */
-    public static boolean isNoScript(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = t.getMessage();
-            if (m != null && m.contains("NOSCRIPT")) {
+    /** A failed handshake: the JDK's SSLException, or a client's own (Netty's NotSslRecordException, SslHandshakeTimeoutException). */
+    private static boolean isTls(Throwable e) {
+        for (Throwable t : chain(e)) {
+            String name = t.getClass().getSimpleName();
+            if (t instanceof javax.net.ssl.SSLException || name.contains("Ssl") || name.contains("SSL")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Refused, no such host, no route, or a connect timeout: nothing was talked to, TLS or not. */
+    private static boolean isRefused(Throwable e) {
+        for (Throwable t : chain(e)) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException || String.valueOf(t.getMessage()).contains("onnect timed out")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t : chain(e)) {
+            if (t.getClass().getSimpleName().contains("Timeout") || t instanceof java.net.SocketTimeoutException) {
                 return true;
             }
         }
@@ -80,12 +177,22 @@ public final class RedisErrors {
     }
 
     private static boolean isConnectionProblem(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t : chain(e)) {
             String name = t.getClass().getSimpleName();
             if (name.contains("Connection") || name.contains("Timeout") || t instanceof java.io.IOException) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The exception, its causes, and the exceptions suppressed by each (Jedis keeps the one per address it tried there). */
+    private static List<Throwable> chain(Throwable e) {
+        List<Throwable> all = new ArrayList<>();
+        for (Throwable t = e; t != null && !all.contains(t); t = t.getCause()) {
+            all.add(t);
+            all.addAll(List.of(t.getSuppressed()));
+        }
+        return all;
     }
 }

@@ -1,14 +1,16 @@
 package dev.latchkey.redis.common;
 
+import dev.latchkey.redis.RedisConnection;
 import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * The Redis calls the lock backends need, over whichever client the application uses. Every
- * failure surfaces as a {@link dev.latchkey.LockException} subtype (see {@link RedisErrors}), never
- * as a client-specific exception. Implementations are thread-safe.
+ * The Redis calls the lock backends need, over whichever client the application uses: the
+ * {@link RedisConnection} that users hand around, seen from inside. Every failure surfaces as a
+ * {@link dev.latchkey.LockException} subtype (see {@link RedisErrors}), never as a client-specific
+ * exception. Implementations (in the client adapter modules) are thread-safe.
  */
-public interface RedisPort extends AutoCloseable {
+public interface RedisPort extends RedisConnection {
 
     /**
      * Runs a script by SHA, loading it transparently if the server answers NOSCRIPT (for example
@@ -71,10 +73,7 @@ public interface RedisPort extends AutoCloseable {
     /** {@code PING}, to check the connection at open time. */
     void ping();
 
-    /** A description without secrets, e.g. {@code jedis 127.0.0.1:6379/0}. */
-    String describe();
-
-    /** Closes the connections this port opened itself (not those of a client handed in). */
+    /** Closes what this port opened: all of it for a port opened from a URI, never a client handed in. */
     @Override
     void close();
 }

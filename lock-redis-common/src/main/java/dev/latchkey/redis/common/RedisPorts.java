@@ -1,45 +1,96 @@
 package dev.latchkey.redis.common;
 
+import dev.latchkey.LockUnavailableException;
+import dev.latchkey.redis.RedisConnection;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import redis.clients.jedis.UnifiedJedis;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
 
 /**
- * Opens a {@link RedisPort} from {@link RedisSettings}, or wraps a client the application already
- * has. Only the chosen client library needs to be on the class path: each adapter class is loaded
- * only when used. Stateless and thread-safe.
+ * Opens a {@link RedisPort} with the client adapter that the settings name, or unwraps the
+ * {@link RedisConnection} a user built from an existing client. Stateless and thread-safe.
  */
 public final class RedisPorts {
     private RedisPorts() {
     }
 
-    /** Connects with the client named in the settings and checks the connection with PING. */
+    /**
+     * Connects with the client adapter named by the URI option {@code client}, or without that option
+     * with the only adapter present ({@code jedis} if both are), and checks the connection with PING.
+     *
+     * @throws IllegalArgumentException naming the artifact to add if the adapter is not present
+     * @throws LockUnavailableException if the server cannot be reached or refuses the connection
+     */
     public static RedisPort open(RedisSettings s) {
-        RedisPort port = "lettuce".equals(s.client()) ? LettucePort.open(s) : JedisPort.open(s);
+        RedisClientAdapter adapter = adapter(s);
+        RedisPort port = null;
         try {
+            port = adapter.open(s);
             port.ping();
+            return port;
+        } catch (LinkageError e) {
+            throw new IllegalArgumentException(s.scheme() + " client=" + adapter.name() + ": dev.latchkey:lock-redis-"
+                    + adapter.name() + " is present but a class its client library needs is not (" + e + "): do not exclude"
+                    + " the client library or its dependencies from lock-redis-" + adapter.name() + "'s", e);
         } catch (RuntimeException e) {
-            port.close();
-            throw e;
+            if (port != null) {
+                port.close();
+            }
+            throw e instanceof LockUnavailableException ? RedisErrors.opening((LockUnavailableException) e, s) : e;
         }
-        return port;
     }
 
-    /** Wraps an application's Jedis client ({@code JedisPooled} or {@code JedisCluster}); closing the port leaves it open. */
-    public static RedisPort jedis(UnifiedJedis jedis, Duration timeout) {
-        return new JedisPort(jedis, false, jedis.getClass().getSimpleName(), timeout.toMillis());
+    /**
+     * The port inside a connection from {@code JedisClients} or {@code LettuceClients}.
+     *
+     * @throws IllegalArgumentException if the connection was made elsewhere
+     */
+    public static RedisPort of(RedisConnection connection) {
+        Objects.requireNonNull(connection, "connection");
+        if (connection instanceof RedisPort) {
+            return (RedisPort) connection;
+        }
+        throw new IllegalArgumentException("connection must come from JedisClients.connection (lock-redis-jedis) or "
+                + "LettuceClients.connection (lock-redis-lettuce), was a " + connection.getClass().getName());
     }
 
-    /** Wraps an application's Lettuce client ({@code RedisClient} or {@code RedisClusterClient}); closing the port leaves it running. */
-    public static RedisPort lettuce(io.lettuce.core.AbstractRedisClient client) {
-        return new LettucePort(client, false, client.getClass().getSimpleName());
+    private static RedisClientAdapter adapter(RedisSettings s) {
+        Map<String, RedisClientAdapter> found = adapters();
+        String wanted = s.client() != null ? s.client() : found.containsKey("jedis") || found.isEmpty() ? "jedis"
+                : found.keySet().iterator().next();
+        RedisClientAdapter adapter = found.get(wanted);
+        if (adapter != null) {
+            return adapter;
+        }
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException(s.scheme() + " needs a Redis client: add dev.latchkey:lock-redis-jedis"
+                    + " (or dev.latchkey:lock-redis-lettuce) to your dependencies; on the module path also"
+                    + " 'requires dev.latchkey.redis.jedis;' (or dev.latchkey.redis.lettuce)");
+        }
+        throw new IllegalArgumentException(s.scheme() + " client=" + wanted + " needs dev.latchkey:lock-redis-" + wanted
+                + " in your dependencies (on the module path also 'requires dev.latchkey.redis." + wanted + ";');"
+                + " client adapters present: " + String.join(", ", found.keySet()));
+    }
+
+    /** The adapters visible to this module's class loader, else to the thread's context class loader, by name. */
+    private static Map<String, RedisClientAdapter> adapters() {
+        Map<String, RedisClientAdapter> found = new TreeMap<>();
+        ServiceLoader.load(RedisClientAdapter.class, RedisClientAdapter.class.getClassLoader())
+                .forEach(a -> found.putIfAbsent(a.name(), a));
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (found.isEmpty() && context != null) {
+            ServiceLoader.load(RedisClientAdapter.class, context).forEach(a -> found.putIfAbsent(a.name(), a));
+        }
+        return found;
     }
 
     /** Scripts reply with arrays; returns the elements as Long, String or null, whichever client decoded them. */
-    static List<Object> normalize(Object reply) {
+    public static List<Object> normalize(Object reply) {
         if (!(reply instanceof List)) {
             List<Object> one = new ArrayList<>(1);
             one.add(scalar(reply));

@@ -14,6 +14,7 @@ import java.util.Set;
  * {@code scheme://[user:password@]host[:port][/db]?client=jedis|lettuce&password=…&tls=true&timeout=2s&prefix=latchkey:&cluster=false&lease=30s}.
  * The backend's own options are passed through {@link #options()}. Immutable and thread-safe.
  *
+ * @param scheme   the backend's scheme, e.g. {@code redis-lua}, for messages
  * @param host     the server (or cluster seed) host, default 127.0.0.1
  * @param port     the port, default 6379
  * @param database the database number (path), default 0; must be 0 in cluster mode
@@ -21,14 +22,14 @@ import java.util.Set;
  * @param password the password, or null (never printed)
  * @param tls      whether to use TLS
  * @param timeout  the connect and command timeout
- * @param client   {@code jedis} or {@code lettuce}
+ * @param client   {@code jedis}, {@code lettuce}, or null for the only client adapter present (see {@link RedisPorts#open})
  * @param cluster  whether the host is a Redis Cluster seed
  * @param keys     key naming (from option {@code prefix}, default {@code latchkey:})
  * @param lease    the default lease
  * @param options  all URI options, for the backend's own
  * @param redacted the URI without secrets, for messages
  */
-public record RedisSettings(String host, int port, int database, String user, String password, boolean tls,
+public record RedisSettings(String scheme, String host, int port, int database, String user, String password, boolean tls,
                             Duration timeout, String client, boolean cluster, KeyNaming keys, Duration lease,
                             UriOptions options, String redacted) {
 
@@ -61,8 +62,9 @@ public record RedisSettings(String host, int port, int database, String user, St
             user = u.isEmpty() ? user : u;
             password = colon < 0 ? password : decode(info.substring(colon + 1));
         }
-        String client = options.string("client", "jedis").toLowerCase(Locale.ROOT);
-        if (!client.equals("jedis") && !client.equals("lettuce")) {
+        String client = options.string("client", null);
+        client = client == null ? null : client.toLowerCase(Locale.ROOT);
+        if (client != null && !client.equals("jedis") && !client.equals("lettuce")) {
             throw new IllegalArgumentException("option 'client' must be jedis or lettuce, was '" + client + "'");
         }
         Duration timeout = options.duration("timeout", Duration.ofSeconds(2));
@@ -73,7 +75,7 @@ public record RedisSettings(String host, int port, int database, String user, St
         if (cluster && database != 0) {
             throw new IllegalArgumentException("redis cluster has only database 0, uri names " + database);
         }
-        return new RedisSettings(host, port, database, user, password, options.bool("tls", false), timeout, client,
+        return new RedisSettings(uri.getScheme().toLowerCase(Locale.ROOT), host, port, database, user, password, options.bool("tls", false), timeout, client,
                 cluster, new KeyNaming(options.string("prefix", "latchkey:")), options.duration("lease", defaultLease),
                 options, options.redacted());
     }

@@ -1,8 +1,9 @@
 package dev.latchkey.redis.getset;
 
 import dev.latchkey.LockClient;
+import dev.latchkey.redis.RedisConnection;
 import dev.latchkey.redis.common.KeyNaming;
-import dev.latchkey.redis.common.RedisPort;
+import dev.latchkey.redis.common.RedisPorts;
 import dev.latchkey.spi.Arguments;
 import dev.latchkey.spi.LockEngine;
 import dev.latchkey.spi.LockEnvironment;
@@ -11,13 +12,14 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Builds {@code redis-getset} clients on a Redis connection the application already has:
+ * Builds {@code redis-getset} clients on a Redis client the application already has, handed over as a
+ * {@link RedisConnection} by a client adapter module ({@code lock-redis-jedis} or {@code lock-redis-lettuce}):
  *
  * <pre>{@code
  * LockClient locks = RedisGetSetLocks.builder()
  *         .mode(RedisGetSetLocks.Mode.CHECKED)
  *         .lease(Duration.ofSeconds(30))
- *         .build(RedisPorts.jedis(jedisPooled, Duration.ofSeconds(2)));   // or RedisPorts.lettuce(redisClient)
+ *         .build(JedisClients.connection(jedisPooled, Duration.ofSeconds(2)));   // or LettuceClients.connection(redisClient)
  * }</pre>
  *
  * The same backend is reachable by URI:
@@ -130,15 +132,15 @@ public final class RedisGetSetLocks {
         }
 
         /**
-         * A client over {@code port}. The client owns the port and closes it when closed; a port from
-         * {@link dev.latchkey.redis.common.RedisPorts#jedis} or {@link dev.latchkey.redis.common.RedisPorts#lettuce}
-         * leaves the application's Redis client open. Lettuce cluster clients cannot run checked mode
-         * (no WATCH/MULTI/EXEC on them).
+         * A client over the connection. The client owns the connection and closes it when closed; the
+         * application's Redis client stays open. Lettuce cluster clients cannot run checked mode (no
+         * WATCH/MULTI/EXEC on them).
+         *
+         * @throws IllegalArgumentException if the connection was not made by a Latchkey client adapter
          */
-        public LockClient build(RedisPort port) {
-            Objects.requireNonNull(port, "port");
+        public LockClient build(RedisConnection connection) {
             Clock clock = Clock.offset(env.clock(), skew);
-            return LockEngine.client(new GetSetDriver(port, keys, mode, clock, env.ticker(), retry, skew), lease, env);
+            return LockEngine.client(new GetSetDriver(RedisPorts.of(connection), keys, mode, clock, env.ticker(), retry, skew), lease, env);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.latchkey.redis.lua;
 
 import dev.latchkey.LockClient;
+import dev.latchkey.redis.RedisConnection;
 import dev.latchkey.redis.common.KeyNaming;
 import dev.latchkey.redis.common.RedisPort;
 import dev.latchkey.redis.common.RedisPorts;
@@ -8,18 +9,19 @@ import dev.latchkey.spi.Arguments;
 import dev.latchkey.spi.LockEngine;
 import dev.latchkey.spi.Ticker;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
- * Builds a {@code redis-lua} {@link LockClient} on a Redis client the application already has:
+ * Builds a {@code redis-lua} {@link LockClient} on a Redis client the application already has, handed
+ * over as a {@link RedisConnection} by a client adapter module ({@code lock-redis-jedis} or
+ * {@code lock-redis-lettuce}):
  * <pre>{@code
- * LockClient locks = RedisLuaLocks.jedis(jedisPooled);                       // defaults
+ * LockClient locks = RedisLuaLocks.builder().build(JedisClients.connection(jedisPooled, Duration.ofSeconds(2)));
  * LockClient locks = RedisLuaLocks.builder().lease(Duration.ofSeconds(10))
- *         .prefix("app:locks:").fallback(Duration.ofSeconds(5)).lettuce(redisClient);
+ *         .prefix("app:locks:").fallback(Duration.ofSeconds(5)).build(LettuceClients.connection(redisClient));
  * }</pre>
  * The lock client uses the given client's connections (plus one pub/sub connection of its own) and
- * leaves the client open when it is closed. Only the library of the client you pass needs to be on
- * the class path. The equivalent URI form is {@code redis-lua://host:6379?lease=30s&fallback=5s}.
+ * leaves the client open when it is closed. The equivalent URI form is
+ * {@code redis-lua://host:6379?lease=30s&fallback=5s}.
  *
  * <p>Thread-safety: the static methods are thread-safe; a {@link Builder} is not, but the clients
  * it builds are. On lease loss: see {@link dev.latchkey.Lease}.
@@ -28,26 +30,15 @@ public final class RedisLuaLocks {
     private RedisLuaLocks() {
     }
 
-    /** A lock client over a Jedis {@code JedisPooled} or {@code JedisCluster}, with default options. */
-    public static LockClient jedis(redis.clients.jedis.UnifiedJedis jedis) {
-        return builder().jedis(jedis);
-    }
-
-    /** A lock client over a Lettuce {@code RedisClient} or {@code RedisClusterClient}, with default options. */
-    public static LockClient lettuce(io.lettuce.core.AbstractRedisClient client) {
-        return builder().lettuce(client);
-    }
-
     /** Options for a lock client over an existing Redis client. */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Options: lease (default 30 s), key prefix (default {@code latchkey:}), fallback (default 5 s), fair (default false), timeout (default 2 s). Not thread-safe. */
+    /** Options: lease (default 30 s), key prefix (default {@code latchkey:}), fallback (default 5 s), fair (default false). Not thread-safe. */
     public static final class Builder {
         private Duration lease = RedisLuaLockProvider.DEFAULT_LEASE;
         private Duration fallback = RedisLuaLockProvider.DEFAULT_FALLBACK;
-        private Duration timeout = Duration.ofSeconds(2);
         private String prefix = "latchkey:";
         private boolean fair;
 
@@ -80,33 +71,15 @@ public final class RedisLuaLocks {
             return this;
         }
 
-        /** How long to wait for a subscription to be confirmed (Jedis; Lettuce uses its own command timeout). */
-        public Builder timeout(Duration timeout) {
-            this.timeout = RedisLuaLockProvider.positive("timeout", timeout);
-            return this;
-        }
-
         /**
-         * A lock client over a Jedis {@code JedisPooled} or {@code JedisCluster}, checked with PING.
+         * A lock client over the connection, checked with PING. The lock client owns the connection and
+         * closes it when closed; the application's Redis client stays open.
          *
+         * @throws IllegalArgumentException if the connection was not made by a Latchkey client adapter
          * @throws dev.latchkey.LockUnavailableException if the server cannot be reached
          */
-        public LockClient jedis(redis.clients.jedis.UnifiedJedis jedis) {
-            Objects.requireNonNull(jedis, "jedis");
-            return build(RedisPorts.jedis(jedis, timeout));
-        }
-
-        /**
-         * A lock client over a Lettuce {@code RedisClient} or {@code RedisClusterClient}, checked with PING.
-         *
-         * @throws dev.latchkey.LockUnavailableException if the server cannot be reached
-         */
-        public LockClient lettuce(io.lettuce.core.AbstractRedisClient client) {
-            Objects.requireNonNull(client, "client");
-            return build(RedisPorts.lettuce(client));
-        }
-
-        private LockClient build(RedisPort port) {
+        public LockClient build(RedisConnection connection) {
+            RedisPort port = RedisPorts.of(connection);
             try {
                 port.ping();
             } catch (RuntimeException e) {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.latchkey.Lease;
 import dev.latchkey.LockClient;
 import dev.latchkey.Locks;
+import dev.latchkey.redis.jedis.JedisClients;
+import dev.latchkey.redis.lettuce.LettuceClients;
 import dev.latchkey.redis.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -52,15 +54,23 @@ class ProviderTest {
     }
 
     @Test
+    void withBothAdaptersPresentAndNoClientOption_jedisIsUsed() {
+        try (LockClient c = Locks.open("redis-lua://127.0.0.1:" + server.port())) {
+            assertTrue(c.describe().contains("jedis 127.0.0.1:" + server.port()), c.describe());
+        }
+    }
+
+    @Test
     void builder_overAnExistingJedis_leavesItOpen() throws Exception {
         try (JedisPooled jedis = new JedisPooled("127.0.0.1", server.port())) {
-            try (LockClient c = RedisLuaLocks.builder().lease(Duration.ofSeconds(5)).prefix("mine:").fallback(Duration.ofSeconds(1)).jedis(jedis);
+            try (LockClient c = RedisLuaLocks.builder().lease(Duration.ofSeconds(5)).prefix("mine:").fallback(Duration.ofSeconds(1))
+                    .build(JedisClients.connection(jedis, Duration.ofSeconds(2)));
                  Lease lease = c.lock("built").acquire()) {
                 assertTrue(lease.fencingToken() > 0);
                 assertEquals(lease.fencingToken(), Long.parseLong(jedis.get("mine:{built}:fence")));
             }
             assertEquals("PONG", jedis.ping(), "closing the lock client left the application's client open");
-            try (LockClient c = RedisLuaLocks.jedis(jedis)) {
+            try (LockClient c = RedisLuaLocks.builder().build(JedisClients.connection(jedis, Duration.ofSeconds(2)))) {
                 assertTrue(c.lock("built").tryAcquire().isPresent());
             }
         }
@@ -70,7 +80,7 @@ class ProviderTest {
     void builder_overAnExistingLettuceClient_leavesItOpen() throws Exception {
         RedisClient lettuce = RedisClient.create(RedisURI.create("127.0.0.1", server.port()));
         try {
-            try (LockClient c = RedisLuaLocks.lettuce(lettuce); Lease lease = c.lock("built-lettuce").acquire()) {
+            try (LockClient c = RedisLuaLocks.builder().build(LettuceClients.connection(lettuce)); Lease lease = c.lock("built-lettuce").acquire()) {
                 assertTrue(lease.isValid());
             }
             try (var connection = lettuce.connect()) {

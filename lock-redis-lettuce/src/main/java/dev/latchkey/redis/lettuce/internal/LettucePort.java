@@ -1,5 +1,10 @@
-package dev.latchkey.redis.common;
+package dev.latchkey.redis.lettuce.internal;
 
+import dev.latchkey.redis.common.RedisErrors;
+import dev.latchkey.redis.common.RedisPort;
+import dev.latchkey.redis.common.RedisPorts;
+import dev.latchkey.redis.common.RedisScript;
+import dev.latchkey.redis.common.RedisSettings;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
@@ -29,7 +34,7 @@ import java.util.function.Supplier;
  * (WATCH is per connection); pub/sub has its own connection, which Lettuce resubscribes after a
  * reconnect. Thread-safe.
  */
-final class LettucePort implements RedisPort {
+public final class LettucePort implements RedisPort {
     private final AbstractRedisClient client;
     private final boolean owned;
     private final String where;
@@ -39,7 +44,7 @@ final class LettucePort implements RedisPort {
     private volatile BiConsumer<String, String> listener = (c, m) -> { };
     private StatefulRedisPubSubConnection<String, String> pubsub;
 
-    LettucePort(AbstractRedisClient client, boolean owned, String where) {
+    public LettucePort(AbstractRedisClient client, boolean owned, String where) {
         this.client = client;
         this.owned = owned;
         this.where = where;

@@ -1,5 +1,13 @@
-package dev.latchkey.redis.common;
+package dev.latchkey.redis.jedis.internal;
 
+import dev.latchkey.redis.common.RedisErrors;
+import dev.latchkey.redis.common.RedisPort;
+import dev.latchkey.redis.common.RedisPorts;
+import dev.latchkey.redis.common.RedisScript;
+import dev.latchkey.redis.common.RedisSettings;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +17,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -29,7 +39,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * connection owned by one daemon thread; it reconnects and resubscribes if that connection drops.
  * Thread-safe.
  */
-final class JedisPort implements RedisPort {
+public final class JedisPort implements RedisPort {
     private final UnifiedJedis jedis;
     private final boolean owned;
     private final String where;
@@ -45,7 +55,7 @@ final class JedisPort implements RedisPort {
     private volatile Subscriber subscriber;
     private volatile boolean closed;
 
-    JedisPort(UnifiedJedis jedis, boolean owned, String where, long timeoutMillis) {
+    public JedisPort(UnifiedJedis jedis, boolean owned, String where, long timeoutMillis) {
         this.jedis = jedis;
         this.owned = owned;
         this.where = where;
@@ -61,6 +71,7 @@ final class JedisPort implements RedisPort {
                 .password(s.password())
                 .database(s.database())
                 .ssl(s.tls())
+                .sslSocketFactory(s.tls() ? new HandshakeFirst() : null)
                 .clientName("latchkey")
                 .build();
         HostAndPort node = new HostAndPort(s.host(), s.port());
@@ -71,6 +82,58 @@ final class JedisPort implements RedisPort {
             throw RedisErrors.translate(e, "CONNECT", s.address());
         }
         return new JedisPort(jedis, true, s.address(), timeout);
+    }
+
+    /**
+     * The JDK's TLS sockets, with the handshake done while connecting and the TCP socket closed if it
+     * fails. Left to the first command, a handshake that times out (a TLS client on a plain-text port,
+     * whose server waits for the end of a command line) leaves the TLS socket open, and Jedis, closing
+     * the connection, flushes through it and waits for a handshake a second time.
+     */
+    private static final class HandshakeFirst extends SSLSocketFactory {
+        private final SSLSocketFactory tls = (SSLSocketFactory) SSLSocketFactory.getDefault();
+
+        @Override
+        public Socket createSocket(Socket plain, String host, int port, boolean autoClose) throws IOException {
+            SSLSocket socket = (SSLSocket) tls.createSocket(plain, host, port, autoClose);
+            try {
+                socket.startHandshake();
+            } catch (IOException e) {
+                plain.close();
+                throw e;
+            }
+            return socket;
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return tls.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return tls.getSupportedCipherSuites();
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return tls.createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+            return tls.createSocket(host, port, local, localPort);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return tls.createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
+            return tls.createSocket(host, port, local, localPort);
+        }
     }
 
     @Override
