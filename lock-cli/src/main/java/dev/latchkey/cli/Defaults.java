@@ -1,0 +1,30 @@
+package dev.latchkey.cli;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The only backend URIs lockctl names: what {@code demo} and {@code tck} run when no {@code --uri} is
+ * given, and the example in help texts. They are input like any {@code --uri}: lockctl has no logic
+ * for any scheme, and finds every backend through {@link java.util.ServiceLoader}. Documented in
+ * lock-cli/README.md. Constants only.
+ */
+final class Defaults {
+    /** The host that stands for a throw-away {@code redis-server} that lockctl starts (and stops). */
+    static final String EMBEDDED_HOST = "embedded";
+    /** {@code demo}: the article's algorithm and the production backend, side by side. */
+    static final String DEMO_URIS = "redis-getset://embedded?mode=article redis-lua://embedded";
+    /** {@code tck}: the reference fake, both modes of the article's algorithm, the production backend. */
+    static final String TCK_URIS = "inmemory: redis-getset://embedded?mode=article redis-getset://embedded redis-lua://embedded";
+    /** The example in help texts. */
+    static final String EXAMPLE_URI = "redis-lua://127.0.0.1:6379";
+
+    private Defaults() {
+    }
+
+    /** The URIs of a space-separated list above. */
+    static List<URI> uris(String list) {
+        return Arrays.stream(list.split(" ")).map(URI::create).toList();
+    }
+}
