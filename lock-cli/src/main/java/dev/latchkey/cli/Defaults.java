@@ -14,17 +14,17 @@ final class Defaults {
     /** The host that stands for a throw-away {@code redis-server} that lockctl starts (and stops). */
     static final String EMBEDDED_HOST = "embedded";
     /** {@code demo}: the article's algorithm and the production backend, side by side. */
-    static final String DEMO_URIS = "redis-getset://embedded?mode=article redis-lua://embedded";
+    static final String DEMO_URIS = "redis-getset://embedded?mode=article, redis-lua://embedded";
     /** {@code tck}: the reference fake, both modes of the article's algorithm, the production backend. */
-    static final String TCK_URIS = "inmemory: redis-getset://embedded?mode=article redis-getset://embedded redis-lua://embedded";
+    static final String TCK_URIS = "inmemory:, redis-getset://embedded?mode=article, redis-getset://embedded, redis-lua://embedded";
     /** The example in help texts. */
     static final String EXAMPLE_URI = "redis-lua://127.0.0.1:6379";
 
     private Defaults() {
     }
 
-    /** The URIs of a space-separated list above. */
+    /** The URIs of a comma-separated list above. */
     static List<URI> uris(String list) {
-        return Arrays.stream(list.split(" ")).map(URI::create).toList();
+        return Arrays.stream(list.split(", ")).map(URI::create).toList();
     }
 }

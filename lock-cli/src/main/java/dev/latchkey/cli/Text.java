@@ -58,8 +58,8 @@ final class Text {
         return ansi.string(text);
     }
 
-    /** Pads on the right to {@code width} visible characters. */
+    /** Pads on the right to {@code width} visible characters, with at least one space, so that columns never touch. */
     static String pad(String s, int width) {
-        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+        return s.length() >= width ? s + " " : s + " ".repeat(width - s.length());
     }
 }
