@@ -1,5 +1,6 @@
 package dev.latchkey.cli;
 
+import dev.latchkey.Locks;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +26,6 @@ final class Defaults {
 
     /** The URIs of a comma-separated list above. */
     static List<URI> uris(String list) {
-        return Arrays.stream(list.split(", ")).map(URI::create).toList();
+        return Arrays.stream(list.split(", ")).map(Locks::parse).toList();
     }
 }

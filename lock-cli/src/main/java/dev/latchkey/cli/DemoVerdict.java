@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -59,6 +60,7 @@ final class DemoVerdict {
     private final long lostBeforeRelease;
     private final Histogram waits = new Histogram(3);
     private final boolean cOverlappedB;
+    private final int pauseAcquired;
     private final List<Violation> evidence = new ArrayList<>();
     private final long fencingViolations;
     private final long freedOthers;
@@ -94,6 +96,7 @@ final class DemoVerdict {
         this.overlapsSkewed = skewed;
         this.overlapsOther = other;
         List<Hold> pauseHolds = holds(pauseEvents);
+        this.pauseAcquired = pauseHolds.size();
         this.dead = (int) (holds.stream().filter(Hold::dead).count() + pauseHolds.stream().filter(Hold::dead).count());
         Hold b = pauseHolds.stream().filter(h -> h.process().equals("B")).findFirst().orElse(null);
         this.cOverlappedB = b != null && pauseHolds.stream().anyMatch(h -> h.process().equals("C") && h.start() < b.end());
@@ -210,7 +213,7 @@ final class DemoVerdict {
         if (cOverlappedB) {
             return "freed B's lock: C got in";
         }
-        return pause.releaseA().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + "; B kept the lock";
+        return pause.releaseA().toLowerCase(Locale.ROOT).replace('_', ' ') + "; B kept the lock";
     }
 
     String fencing() {
@@ -237,7 +240,7 @@ final class DemoVerdict {
     String explanation() {
         StringBuilder s = new StringBuilder("@|" + colour() + " " + label + ": " + verdict() + "|@ - ");
         if (findings.isEmpty()) {
-            s.append("no two holds overlapped in ").append(holds.size() + pauseHoldCount()).append(" acquisitions; ");
+            s.append("no two holds overlapped in ").append(holds.size() + pauseAcquired).append(" acquisitions; ");
             s.append("A's stale write was rejected by its fencing token (").append(pause.tokenA()).append(" < ")
                     .append(pause.tokenB()).append("); A's late release ").append(pause.releaseA().equals("LOST")
                             ? "reported the loss" : "said " + pause.releaseA()).append(" and B kept the lock");
@@ -262,10 +265,6 @@ final class DemoVerdict {
 
     private static String names(List<Capability> caps, String joiner) {
         return caps.stream().map(Enum::name).collect(Collectors.joining(joiner));
-    }
-
-    private long pauseHoldCount() {
-        return holds(pause.history().events()).size();
     }
 
     /** The TCK checkers' evidence, first lines only. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.Locks;
 import dev.latchkey.cli.standin.BrokenMutexProvider;
 import dev.latchkey.cli.standin.RelayProvider;
 import java.io.IOException;
@@ -31,6 +32,17 @@ class TckCommandTest {
         assertEquals(ExitCodes.OK, r.code(), r::toString);
         assertTrue(r.out().contains("# Latchkey TCK matrix"), r::toString);
         assertTrue(r.out().contains("| MX-02 `MX_02_noOverlappingCriticalSections` | STOCHASTIC | MUTUAL_EXCLUSION | PASS |"), r::toString);
+    }
+
+    @Test
+    void withoutUriTheDefaultBackendsRun() {
+        Cli.Result r = Cli.run("tck", "--rule", "MX-01");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        for (String backend : Defaults.TCK_URIS.split(", ")) {
+            String label = Locks.parse(backend).toString(); // a bare "scheme:" is parsed as "scheme:/"
+            assertTrue(r.err().lines().anyMatch(l -> l.startsWith(label + " ") || l.startsWith(label + ":")),
+                    () -> backend + " should run:\n" + r);
+        }
     }
 
     @Test
