@@ -6,6 +6,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +25,8 @@ public final class UriOptions {
 
     private final URI uri;
     private final Map<String, String> values = new LinkedHashMap<>();
+    /** Keys given without {@code =value}. */
+    private final Set<String> bare = new HashSet<>();
 
     private UriOptions(URI uri) {
         this.uri = uri;
@@ -36,6 +39,9 @@ public final class UriOptions {
                 int eq = pair.indexOf('=');
                 String key = decode(eq < 0 ? pair : pair.substring(0, eq));
                 String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                if (eq < 0) {
+                    bare.add(key);
+                }
                 if (values.put(key, value) != null) {
                     throw new IllegalArgumentException("option '" + key + "' given twice in " + redacted());
                 }
@@ -64,16 +70,23 @@ public final class UriOptions {
         return values.getOrDefault(key, fallback);
     }
 
+    /**
+     * A boolean option: {@code true} or {@code false}, in any case, or the bare key ({@code ?fair}),
+     * which means true, like a flag on a command line. Anything else ({@code yes}, {@code 1}, an empty
+     * {@code fair=}) is rejected, so that one spelling means one thing everywhere.
+     */
     public boolean bool(String key, boolean fallback) {
         String v = values.get(key);
         if (v == null) {
             return fallback;
         }
-        switch (v.toLowerCase(Locale.ROOT)) {
-            case "true": case "yes": case "1": case "": return true;
-            case "false": case "no": case "0": return false;
-            default: throw new IllegalArgumentException("option '" + key + "' must be true or false, was '" + v + "'");
+        if (bare.contains(key) || v.equalsIgnoreCase("true")) {
+            return true;
         }
+        if (v.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("option '" + key + "' must be true or false, was '" + v + "'");
     }
 
     public int integer(String key, int fallback, int min, int max) {

@@ -65,9 +65,12 @@ class UriOptionsTest {
 
     @Test
     void booleansAndIntegersAreCheckedNamingTheOption() {
-        assertTrue(of("x:?f=YES").bool("f", false));
-        assertFalse(of("x:?f=0").bool("f", true));
-        assertRejected("option 'f'", () -> of("x:?f=maybe").bool("f", false));
+        assertTrue(of("x:?f=TRUE").bool("f", false));
+        assertFalse(of("x:?f=False").bool("f", true));
+        assertTrue(of("x:?f").bool("f", false), "a bare key means true");
+        for (String other : new String[] {"yes", "no", "1", "0", "on", "maybe", ""}) {
+            assertRejected("option 'f' must be true or false, was '" + other + "'", () -> of("x:?f=" + other).bool("f", false));
+        }
         assertEquals(3, of("x:?n=3").integer("n", 0, 1, 5));
         assertEquals(9, of("x:?m=3").integer("n", 9, 1, 5));
         assertRejected("option 'n'", () -> of("x:?n=6").integer("n", 0, 1, 5));

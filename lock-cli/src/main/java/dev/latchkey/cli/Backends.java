@@ -1,11 +1,11 @@
 package dev.latchkey.cli;
 
 import dev.latchkey.LockClient;
-import dev.latchkey.LockUnavailableException;
 import dev.latchkey.Locks;
+import dev.latchkey.redis.embedded.EmbeddedRedis;
+import dev.latchkey.spi.LockEnvironment;
 import dev.latchkey.spi.LockProvider;
 import dev.latchkey.spi.UriOptions;
-import dev.latchkey.redis.testkit.RedisServer;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -13,103 +13,65 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Opens backends for one command run, with the errors a user can act on: an unknown scheme or bad
- * option (exit 2) and an unreachable server (exit 3).
+ * Opens backends by URI for one command run, through {@link Locks} and {@link java.util.ServiceLoader}
+ * only: lockctl knows no backend by name.
  *
- * <p>The {@code embedded} convenience: in a {@code redis-*} URI the host {@code embedded} (for
- * example {@code redis-lua://embedded?client=lettuce}) starts one throw-away {@code redis-server}
- * through the Redis test kit (a binary on the PATH, else the one bundled in the embedded-redis jar)
- * and stands for its {@code 127.0.0.1:port}. All such URIs of a run share that server, which
- * {@link #close()} stops.
+ * <p>The {@code embedded} host: in any URI whose host is {@value Defaults#EMBEDDED_HOST} (for example
+ * {@code redis-lua://embedded?client=lettuce}) the authority is replaced by the address of one
+ * throw-away {@code redis-server} (lock-redis-embedded's {@link EmbeddedRedis}, in a temporary
+ * directory, killed even if this JVM is SIGKILLed), started on first use and shared by every such URI
+ * of the run; {@link #close()} stops it and deletes its directory.
  *
- * <p>Not thread-safe: use it from the command's thread; clients it opened are thread-safe.
+ * <p>Not thread-safe: use it from the command's thread; the clients it opens are thread-safe.
  */
 final class Backends implements AutoCloseable {
-    static final String EMBEDDED_HOST = "embedded";
-
     private final ClassLoader loader;
-    private final String[] serverArgs;
-    private RedisServer embedded;
+    private EmbeddedRedis embedded;
 
     Backends() {
-        this(Thread.currentThread().getContextClassLoader());
-    }
-
-    /**
-     * @param serverArgs extra {@code redis-server} arguments for the embedded server, e.g. persistence
-     */
-    Backends(ClassLoader loader, String... serverArgs) {
-        this.loader = loader;
-        this.serverArgs = serverArgs.clone();
-    }
-
-    /** The providers visible to this run, sorted by scheme. */
-    List<LockProvider> providers() {
-        return Locks.providers(loader);
+        this.loader = Lockctl.class.getClassLoader();
     }
 
     /** The provider for the URI's scheme, or a usage error listing the schemes there are. */
-    LockProvider provider(URI uri) {
+    static LockProvider provider(URI uri, ClassLoader loader) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        List<LockProvider> all = providers();
-        Optional<LockProvider> found = all.stream().filter(p -> p.scheme().equals(scheme)).findFirst();
-        return found.orElseThrow(() -> new CliException(ExitCodes.USAGE, "unknown backend scheme '" + scheme
-                + "' in " + display(uri) + "; available: "
-                + (all.isEmpty() ? "none" : all.stream().map(LockProvider::scheme).collect(Collectors.joining(", ")))));
+        List<LockProvider> all = Locks.providers(loader);
+        return all.stream().filter(p -> p.scheme().equals(scheme)).findFirst()
+                .orElseThrow(() -> new CliException(ExitCodes.USAGE, "unknown backend scheme '" + scheme + "' in "
+                        + display(uri) + "; available: "
+                        + (all.isEmpty() ? "none" : all.stream().map(LockProvider::scheme).collect(Collectors.joining(", ")))));
     }
 
-    /** Whether the URI asks for the embedded Redis. */
+    /** Whether the URI names the throw-away server. */
     static boolean wantsEmbedded(URI uri) {
-        return uri.getScheme() != null && uri.getScheme().toLowerCase(Locale.ROOT).startsWith("redis")
-                && EMBEDDED_HOST.equalsIgnoreCase(uri.getHost());
+        return Defaults.EMBEDDED_HOST.equalsIgnoreCase(uri.getHost());
     }
 
     /** The URI with host {@code embedded} replaced by the embedded server's address (started on first use). */
     URI resolve(URI uri) {
-        provider(uri);
+        provider(uri, loader);
         if (!wantsEmbedded(uri)) {
             return uri;
         }
-        RedisServer server = embeddedServer();
-        StringBuilder s = new StringBuilder(uri.getScheme()).append("://");
-        if (uri.getRawUserInfo() != null) {
-            s.append(uri.getRawUserInfo()).append('@');
-        }
-        s.append(server.host()).append(':').append(server.port());
-        if (uri.getRawPath() != null) {
-            s.append(uri.getRawPath());
-        }
-        if (uri.getRawQuery() != null) {
-            s.append('?').append(uri.getRawQuery());
-        }
-        return URI.create(s.toString());
+        EmbeddedRedis server = embeddedServer();
+        String authority = (uri.getRawUserInfo() == null ? "" : uri.getRawUserInfo() + "@") + server.host() + ":" + server.port();
+        return URI.create(uri.getScheme() + "://" + authority + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
     }
 
-    /** A new client (one participant, its own connections) for a URI; {@code embedded} is resolved. */
+    /** A new client (one participant, its own connections) in {@code env}; {@code embedded} is resolved. */
+    LockClient open(URI uri, LockEnvironment env) {
+        return Locks.open(resolve(uri), env, loader);
+    }
+
+    /** A new client in the system's environment. */
     LockClient open(URI uri) {
-        URI resolved = resolve(uri);
-        try {
-            return Locks.open(resolved, loader);
-        } catch (LockUnavailableException e) {
-            throw unreachable(resolved, e);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
-        }
+        return open(uri, LockEnvironment.SYSTEM);
     }
 
-    /** The error for a backend that does not answer. */
-    static CliException unreachable(URI uri, LockUnavailableException e) {
-        return new CliException(ExitCodes.UNREACHABLE, "backend unreachable: " + display(uri) + ": " + e.getMessage(), e);
-    }
-
-    /** The embedded server that stands for {@code uri}'s host, or null if it names another server. */
-    RedisServer embeddedFor(URI uri) {
-        return wantsEmbedded(uri) ? embeddedServer() : null;
-    }
-
-    /** The embedded server's address, or empty if none was started. */
-    Optional<String> embeddedAddress() {
-        return Optional.ofNullable(embedded).map(RedisServer::uri);
+    /** The embedded server, if one was started. */
+    Optional<EmbeddedRedis> embedded() {
+        return Optional.ofNullable(embedded);
     }
 
     /** The URI's text without secrets. */
@@ -117,17 +79,10 @@ final class Backends implements AutoCloseable {
         return UriOptions.redact(uri);
     }
 
-    /** The URI with {@code key=value} added to its options. */
-    static URI withOption(URI uri, String key, String value) {
-        String s = uri.toString();
-        boolean hasQuery = uri.isOpaque() ? uri.getRawSchemeSpecificPart().contains("?") : uri.getRawQuery() != null;
-        return URI.create(s + (hasQuery ? "&" : "?") + key + "=" + value);
-    }
-
-    private RedisServer embeddedServer() {
+    private EmbeddedRedis embeddedServer() {
         if (embedded == null) {
             try {
-                embedded = RedisServer.start(serverArgs);
+                embedded = EmbeddedRedis.start();
             } catch (IllegalStateException e) {
                 throw new CliException(ExitCodes.UNREACHABLE, "cannot start an embedded redis-server: " + e.getMessage(), e);
             }

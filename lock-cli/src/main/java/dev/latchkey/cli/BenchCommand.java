@@ -29,8 +29,7 @@ import picocli.CommandLine.Spec;
  * {@link BenchBridge}. Its progress goes to stderr; the ratio tables (or with {@code --json} the
  * suite's {@code benchmarks.json}) to stdout. A missing jar is exit 3, with the command that builds it.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Run the benchmark suite and print its ratio tables (needs the benchmarks jar).",
+@Command(name = "bench",         description = {"Run the benchmark suite and print its ratio tables (needs the benchmarks jar).",
                 "The suite (JMH; every backend side by side with Redisson and the raw Redis round trip) runs in a child JVM "
                         + "from benchmarks/target/benchmarks.jar; build it with ./mvnw -B -q -pl benchmarks -am package -DskipTests. "
                         + "Its progress goes to stderr. Quick mode takes a few minutes; the full suite much longer."})
@@ -47,8 +46,9 @@ final class BenchCommand implements Callable<Integer> {
             + "next to this lockctl, or under the current directory).")
     Path jar;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/lockctl-bench",
-            description = "Where the suite writes benchmarks.md, .json and .svg (default ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the suite writes benchmarks.md, .json and .svg "
+            + "(default: a new lockctl-bench-* directory under the system's temporary directory, named in the output); "
+            + "checked for writing before the run.")
     Path out;
 
     @Mixin
@@ -56,9 +56,13 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (out != null) {
+            Options.writableDirectory("--out", out);
+        }
         Path benchJar = findJar().orElseThrow(() -> new CliException(ExitCodes.UNREACHABLE,
                 "benchmarks jar not found" + (jar != null ? " at " + jar : " (looked for benchmarks/target/benchmarks.jar)")
                         + "; build it with: " + BUILD_HINT));
+        out = out == null ? Files.createTempDirectory("lockctl-bench-") : out;
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", benchJar + File.pathSeparator + ownClassPath(), BenchBridge.class.getName(),
                 quick ? "quick" : "full", out.toAbsolutePath().toString());
@@ -89,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         if (output.json) {
-            stdout.println(Files.readString(out.resolve("benchmarks.json"), StandardCharsets.UTF_8).strip());
+            Json.print(stdout, Json.parse(Files.readString(out.resolve("benchmarks.json"), StandardCharsets.UTF_8)));
         } else {
             tables.forEach(stdout::println);
         }

@@ -1,14 +1,26 @@
 package dev.latchkey.cli;
 
+import dev.latchkey.Capability;
+import dev.latchkey.LockClient;
+import dev.latchkey.micrometer.MeteredLockClient;
+import dev.latchkey.spi.LockEnvironment;
+import io.micrometer.core.instrument.Measurement;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Ansi;
 import picocli.CommandLine.Mixin;
@@ -17,137 +29,198 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lockctl demo}: the classic article's scenario. Workers, each its own client, contend for
- * one lock on each backend, hold it briefly and release it; the recorded history is then checked
- * for overlapping holds, waits and fencing order. {@code --crash} kills a holder in a child JVM;
- * {@code --skew} gives one worker a clock that runs ahead. The verdict reports what was observed,
- * overlaps included; it fails (exit 1) only where a backend broke a guarantee it declares.
+ * {@code lockctl demo}: the article's failure modes on each backend, side by side. Two phases per
+ * backend, each on a lock name of its own under {@code lockctl-demo:<run>:}, all forgotten at the end
+ * ({@link LockClient#forget}), so that a real server is left as it was:
+ * <ol>
+ *   <li>contention ({@link DemoRun}): workers, each its own client, take one lock in turns while
+ *       worker {@code w0}'s wall clock runs {@code --skew} ahead;</li>
+ *   <li>pause ({@link PauseTrial}): a holder stalls past its lease, as in a GC pause, then writes to a
+ *       fenced store and releases.</li>
+ * </ol>
+ * The recorded histories are checked with the TCK's checkers; {@link DemoVerdict} turns them into a
+ * table and one line per backend. {@code --crash} adds a holder in a child JVM killed with SIGKILL;
+ * {@code --metrics} wraps every client in lock-micrometer's {@link MeteredLockClient}. Exit 1 only
+ * where a backend breaks a guarantee it declares.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Workers contend for one lock on each backend, each with its own client; prints live progress "
-                + "and a verdict per backend from the recorded history: acquisitions, overlapping holds, max and p99 wait, "
-                + "fencing order.",
-                "By default on a throw-away redis-server (host 'embedded'), for redis-getset (mode=article) and "
-                + "redis-lua side by side.",
-                "Exits 1 only if a backend breaks a guarantee it declares. Overlaps under --skew on a backend that does "
-                + "not declare CLOCK_INDEPENDENT are reported, not failed."})
+@Command(name = "demo", sortOptions = false,
+        description = {"The article's failure modes on each backend, side by side, with a verdict per backend:",
+                "  1. contention: workers, each with its own client, take one lock in turns; worker w0's wall clock runs "
+                        + "--skew ahead (through the client's LockEnvironment: a backend that reads no wall clock is not affected);",
+                "  2. pause: holder A stalls past its lease (as in a GC pause) until B has the lock and has written to a "
+                        + "fenced store, then writes with its old token and releases; C then tries for the lock.",
+                "Default backends: " + Defaults.DEMO_URIS + " (host 'embedded': a throw-away redis-server).",
+                "Exits 1 only if a backend breaks a guarantee it declares; what it does not claim is reported, not failed."})
 final class DemoCommand implements Callable<Integer> {
-    static final List<String> DEFAULT_URIS = List.of("redis-getset://embedded?mode=article", "redis-lua://embedded");
     static final Duration CRASH_LEASE = Duration.ofSeconds(2);
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final int MAX_WORKERS = 64;
+    private static final int MAX_ROUNDS = 100;
+    private static final Duration MIN_LEASE = Duration.ofMillis(500);
+    private static final Duration MAX_LEASE = Duration.ofSeconds(60);
+    private static final Duration MAX_HOLD = Duration.ofSeconds(10);
+    private static final Duration MAX_SKEW = Duration.ofHours(1);
+    private static final Duration MAX_CONTENTION = Duration.ofMinutes(10);
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--uri", paramLabel = "URI", description = "A backend to run (repeatable), e.g. inmemory: or "
-            + "redis-lua://127.0.0.1:6379. Default: redis-getset://embedded?mode=article and redis-lua://embedded.")
+            + Defaults.EXAMPLE_URI + ". Default: " + Defaults.DEMO_URIS + ".")
     List<URI> uris = new ArrayList<>();
 
-    @Option(names = "--workers", paramLabel = "N", defaultValue = "10", description = "Participants, each with its own client (default ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "10", description = "Participants in the contention "
+            + "phase, each with its own client: 1 to " + MAX_WORKERS + " (default ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5", description = "Acquisitions per worker (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5", description = "Acquisitions per worker: 1 to "
+            + MAX_ROUNDS + " (default ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--hold", paramLabel = "DURATION", defaultValue = "50ms", description = "How long each hold lasts (default ${DEFAULT-VALUE}).")
+    @Option(names = "--hold", paramLabel = "DURATION", defaultValue = "50ms", description = "How long each hold lasts: "
+            + "0 to 10s (default ${DEFAULT-VALUE}); workers x rounds x hold at most 10m.")
     Duration hold;
 
-    @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "1s", description = "Lease per acquisition (default ${DEFAULT-VALUE}); short so that --skew shows.")
+    @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "1s", description = "Lease per acquisition: 500ms "
+            + "to 1m (default ${DEFAULT-VALUE}). Holder A stalls for 1.5 leases.")
     Duration lease;
 
-    @Option(names = "--crash", description = "Also kill a holder in a child JVM (SIGKILL) and time until the lock comes back (lease "
-            + "2s; out-of-process backends only).")
+    @Option(names = "--skew", paramLabel = "DURATION", defaultValue = "2s", description = "How far worker w0's wall clock "
+            + "runs ahead: 0 (no skew) to 1h (default ${DEFAULT-VALUE}). Overlaps show when skew > lease - hold on a "
+            + "backend that judges expiry by client clocks.")
+    Duration skew;
+
+    @Option(names = "--crash", description = "Also kill a holder in a child JVM with SIGKILL and time until the lock "
+            + "comes back (lease 2s).")
     boolean crash;
 
-    @Option(names = "--skew", paramLabel = "DURATION", description = "Worker w0's clock runs this far ahead (skew=... in "
-            + "its redis-getset URI; nothing for backends that ignore client clocks); it joins half a hold late, while the "
-            + "lock is held. Overlaps show when skew > lease - hold.")
-    Duration skew;
+    @Option(names = "--metrics", description = "Record every client's meters (lock-micrometer on a SimpleMeterRegistry) "
+            + "and print them at the end.")
+    boolean metrics;
 
     @Mixin
     Options.JsonOption output;
 
     @Override
     public Integer call() throws InterruptedException {
-        Options.atLeast(spec, "--workers", workers, 1);
-        Options.atLeast(spec, "--rounds", rounds, 1);
-        Options.notNegative(spec, "--hold", hold);
-        Options.positive(spec, "--lease", lease);
-        if (skew != null) {
-            Options.positive(spec, "--skew", skew);
-        }
+        validate();
         PrintWriter out = spec.commandLine().getOut();
-        List<URI> targets = uris.isEmpty() ? DEFAULT_URIS.stream().map(URI::create).toList() : uris;
+        List<URI> targets = uris.isEmpty() ? Defaults.uris(Defaults.DEMO_URIS) : uris;
+        String prefix = "lockctl-demo:" + Long.toString(System.currentTimeMillis(), 36)
+                + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36), 36) + ":";
+        SimpleMeterRegistry registry = metrics ? new SimpleMeterRegistry() : null;
         try (Backends backends = new Backends()) {
-            targets.forEach(backends::provider); // an unknown scheme fails before anything starts
-            List<URI> resolved = targets.stream().map(backends::resolve).toList();
-            resolved.forEach(uri -> backends.open(uri).close()); // a bad option or unreachable server fails before the show
+            targets.forEach(backends::resolve); // an unknown scheme fails before anything starts
             List<String> labels = labels(targets);
-            String lockName = "lockctl-demo-" + Long.toString(System.currentTimeMillis(), 36);
+            List<Set<Capability>> declared = new ArrayList<>();
+            for (URI uri : targets) {
+                try (LockClient probe = backends.open(uri)) { // a bad option or an unreachable server fails before the show
+                    declared.add(probe.capabilities());
+                }
+            }
             if (!output.json) {
-                header(out, labels, resolved, backends);
+                header(out, labels, targets, backends);
             }
             Progress progress = output.json ? Progress.none() : Progress.to(out);
             List<DemoVerdict> verdicts = new ArrayList<>();
-            for (int i = 0; i < resolved.size(); i++) {
-                DemoRun run = new DemoRun(labels.get(i), resolved.get(i), skewedUri(resolved.get(i)), workers, rounds,
-                        hold, lease, WAIT, lockName + "-" + i);
-                verdicts.add(new DemoVerdict(run.run(backends, progress), skew != null));
-            }
             List<CrashTrial.Result> crashes = new ArrayList<>();
-            List<String> skippedCrashes = new ArrayList<>();
-            if (crash) {
-                for (int i = 0; i < resolved.size(); i++) {
-                    if (resolved.get(i).getScheme().equalsIgnoreCase("inmemory")) {
-                        skippedCrashes.add(labels.get(i));
-                    } else {
-                        crashes.add(CrashTrial.run(labels.get(i), resolved.get(i), backends, lockName + "-crash-" + i, CRASH_LEASE));
+            for (int i = 0; i < targets.size(); i++) {
+                URI uri = targets.get(i);
+                String label = labels.get(i);
+                Function<LockEnvironment, LockClient> open = env -> metered(backends.open(uri, env), label, registry);
+                String names = prefix + i + ":";
+                try {
+                    DemoRun.Outcome contention = new DemoRun(label, open, workers, rounds, hold, lease, WAIT, skew,
+                            names + "contention").run(progress);
+                    PauseTrial.Result pause = PauseTrial.run(() -> open.apply(LockEnvironment.SYSTEM), names + "pause", lease);
+                    verdicts.add(new DemoVerdict(label, Backends.display(uri), declared.get(i), skew, contention, pause));
+                    if (crash) {
+                        crashes.add(CrashTrial.run(label, backends.resolve(uri), () -> open.apply(LockEnvironment.SYSTEM),
+                                names + "crash", CRASH_LEASE));
                     }
+                } finally {
+                    forget(backends, uri, names);
                 }
             }
             boolean ok = verdicts.stream().noneMatch(DemoVerdict::violation) && crashes.stream().noneMatch(CrashTrial.Result::grantedBeforeKill);
             if (output.json) {
-                out.println(JsonWriter.write(json(verdicts, crashes, ok)));
+                Json.print(out, json(verdicts, crashes, registry, ok));
             } else {
                 report(out, verdicts);
                 if (crash) {
-                    crashReport(out, crashes, skippedCrashes);
+                    crashReport(out, crashes);
                 }
+                if (registry != null) {
+                    out.println();
+                    out.println("Meters (lock-micrometer, one registry for the run):");
+                    out.println(registry.getMetersAsString());
+                }
+                out.flush();
             }
             return ok ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
         }
     }
 
-    /** Whether worker w0 of this backend gets a skewed clock: only backends that take one (redis-getset), unless the URI sets it. */
-    private boolean skewed(URI uri) {
-        return skew != null && uri.getScheme().equalsIgnoreCase("redis-getset") && !uri.toString().contains("skew=");
+    /** Every range check, before anything starts. */
+    private void validate() {
+        Options.within(spec, "--workers", workers, 1, MAX_WORKERS);
+        Options.within(spec, "--rounds", rounds, 1, MAX_ROUNDS);
+        Options.within(spec, "--hold", hold, Duration.ZERO, MAX_HOLD);
+        Options.within(spec, "--lease", lease, MIN_LEASE, MAX_LEASE);
+        Options.within(spec, "--skew", skew, Duration.ZERO, MAX_SKEW);
+        Duration contention = hold.multipliedBy((long) workers * rounds);
+        if (contention.compareTo(MAX_CONTENTION) > 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "options '--workers' x '--rounds' x '--hold' "
+                    + "must be at most " + Text.compact(MAX_CONTENTION) + " of holding, was " + workers + " x " + rounds + " x "
+                    + Text.compact(hold) + " = " + Text.compact(contention));
+        }
     }
 
-    /** Worker w0's URI with a skewed clock, or null if this backend gets none. */
-    private URI skewedUri(URI uri) {
-        return skewed(uri) ? Backends.withOption(uri, "skew", skew.toMillis() + "ms") : null;
+    private static LockClient metered(LockClient client, String label, SimpleMeterRegistry registry) {
+        return registry == null ? client : MeteredLockClient.builder(client, registry).backendTag(label).build();
     }
 
+    /**
+     * Removes the run's lock names from the backend (holds and fencing counters), so that a real server
+     * is left as it was. A backend that cannot forget keeps them; a failure here is a warning on stderr,
+     * so that it never hides the run's own outcome.
+     */
+    private void forget(Backends backends, URI uri, String names) {
+        try (LockClient janitor = backends.open(uri)) {
+            for (String phase : List.of("contention", "pause", "crash")) {
+                janitor.forget(names + phase);
+            }
+        } catch (UnsupportedOperationException cannot) {
+            // nothing to do: the backend keeps what it keeps
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("lockctl demo: warning: could not remove the lock names " + names
+                    + "* from " + Backends.display(uri) + ": " + e.getMessage());
+        }
+    }
+
+    /** The scheme of each URI, numbered where one scheme appears twice. */
     private static List<String> labels(List<URI> targets) {
         List<String> labels = new ArrayList<>();
         for (URI uri : targets) {
-            String label = uri.getScheme().toLowerCase(Locale.ROOT);
-            long same = targets.stream().filter(u -> u.getScheme().equalsIgnoreCase(uri.getScheme())).count();
-            labels.add(same > 1 ? label + "#" + (labels.stream().filter(l -> l.startsWith(label)).count() + 1) : label);
+            String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+            long same = targets.stream().filter(u -> u.getScheme().equalsIgnoreCase(scheme)).count();
+            labels.add(same > 1 ? scheme + "#" + (labels.stream().filter(l -> l.startsWith(scheme + "#")).count() + 1) : scheme);
         }
         return labels;
     }
 
-    private void header(PrintWriter out, List<String> labels, List<URI> resolved, Backends backends) {
-        out.println("lockctl demo: " + workers + " workers x " + rounds + " rounds on one lock per backend, hold "
-                + Text.duration(hold) + ", lease " + Text.duration(lease)
-                + (skew == null ? "" : ", worker w0's clock " + Text.duration(skew) + " ahead"));
+    private void header(PrintWriter out, List<String> labels, List<URI> targets, Backends backends) {
+        out.println("lockctl demo: the article's failure modes, side by side");
+        out.println("  1. contention: " + workers + " workers x " + rounds + " rounds, hold " + Text.duration(hold) + ", lease "
+                + Text.duration(lease) + (skew.isZero() ? "" : "; worker " + DemoRun.SKEWED + "'s clock runs "
+                + Text.duration(skew) + " ahead"));
+        out.println("  2. pause: holder A stalls " + Text.duration(lease.multipliedBy(3).dividedBy(2)) + " past its lease (a GC "
+                + "pause) until B holds the lock and has written, then writes with its old token and releases; C then tries");
         for (int i = 0; i < labels.size(); i++) {
-            String note = skew == null ? "" : skewed(resolved.get(i)) ? "   (w0: skew=" + skew.toMillis() + "ms)"
-                    : "   (no client clock to skew)";
-            out.println("  " + Text.pad(labels.get(i), 14) + Backends.display(resolved.get(i)) + note);
+            out.println("  " + Text.pad(labels.get(i), 14) + Backends.display(targets.get(i)));
         }
-        backends.embeddedAddress().ifPresent(a -> out.println("  (host 'embedded': a throw-away redis-server at " + a + ", stopped on exit)"));
+        backends.embedded().ifPresent(r -> out.println("  (host 'embedded': a throw-away redis-server, pid " + r.pid() + ", at "
+                + r.host() + ":" + r.port() + " in " + r.directory() + "; removed on exit)"));
         out.println();
         out.flush();
     }
@@ -155,76 +228,74 @@ final class DemoCommand implements Callable<Integer> {
     private void report(PrintWriter out, List<DemoVerdict> verdicts) {
         Ansi ansi = spec.commandLine().getColorScheme().ansi();
         out.println();
-        row(out, ansi, "Verdict", verdicts, v -> v.outcome().label(), false);
-        row(out, ansi, "acquisitions", verdicts, v -> v.acquired() + "/" + v.outcome().attempts()
-                + (v.timeouts() > 0 ? " (" + v.timeouts() + " timed out)" : ""), false);
-        row(out, ansi, "overlapping holds", verdicts, v -> Integer.toString(v.overlaps()), false);
-        row(out, ansi, "max wait", verdicts, v -> Text.nanos(v.maxWaitNanos()), false);
-        row(out, ansi, "p99 wait", verdicts, v -> Text.nanos(v.p99WaitNanos()), false);
-        row(out, ansi, "fencing order", verdicts, DemoVerdict::fencingText, false);
-        row(out, ansi, "lost before release", verdicts, v -> Long.toString(v.lostBeforeRelease()), false);
-        row(out, ansi, "TCK mutex model", verdicts, DemoVerdict::modelText, false);
-        row(out, ansi, "verdict", verdicts, DemoVerdict::shortVerdict, true);
+        row(out, ansi, "", verdicts, DemoVerdict::label, false);
+        row(out, ansi, "contention", verdicts, DemoVerdict::acquisitions, false);
+        row(out, ansi, "  overlapping grants", verdicts, DemoVerdict::overlaps, false);
+        row(out, ansi, "  max / p99 wait", verdicts, DemoVerdict::waits, false);
+        row(out, ansi, "  " + DemoRun.SKEWED + "'s wall clock", verdicts, DemoVerdict::clock, false);
+        row(out, ansi, "  lost before release", verdicts, DemoVerdict::lostBeforeRelease, false);
+        row(out, ansi, "pause", verdicts, v -> "", false);
+        row(out, ansi, "  A's stale write", verdicts, DemoVerdict::staleWrite, false);
+        row(out, ansi, "  A's late release", verdicts, DemoVerdict::staleRelease, false);
+        row(out, ansi, "fencing order", verdicts, DemoVerdict::fencing, false);
+        row(out, ansi, "expired on return", verdicts, DemoVerdict::expiredOnReturn, false);
+        row(out, ansi, "TCK mutex model", verdicts, DemoVerdict::model, false);
+        row(out, ansi, "verdict", verdicts, DemoVerdict::verdict, true);
         out.println();
         for (DemoVerdict v : verdicts) {
             out.println(Text.markup(ansi, v.explanation()));
             v.examples(3).forEach(e -> out.println("    " + e));
         }
-        out.flush();
     }
 
     private static void row(PrintWriter out, Ansi ansi, String title, List<DemoVerdict> verdicts,
-                            java.util.function.Function<DemoVerdict, String> cell, boolean colour) {
+                            Function<DemoVerdict, String> cell, boolean colour) {
         StringBuilder s = new StringBuilder(Text.pad(title, 22));
         for (DemoVerdict v : verdicts) {
-            String text = Text.pad(cell.apply(v), 26);
+            String text = Text.pad(cell.apply(v), 28);
             s.append(colour ? Text.markup(ansi, "@|" + v.colour() + " " + text + "|@") : text);
         }
         out.println(s.toString().stripTrailing());
     }
 
-    private void crashReport(PrintWriter out, List<CrashTrial.Result> crashes, List<String> skipped) {
+    private void crashReport(PrintWriter out, List<CrashTrial.Result> crashes) {
         out.println();
         out.println("Crash: a holder in a child JVM is killed with SIGKILL while holding (lease " + Text.duration(CRASH_LEASE) + ")");
         for (CrashTrial.Result r : crashes) {
-            String what;
-            if (r.backAfterKillNanos() == null) {
-                what = "the lock did NOT come back";
-            } else if (r.grantedBeforeKill()) {
-                what = "DOUBLE GRANT: the waiter got the lock " + Text.nanos(-r.backAfterKillNanos()) + " before the holder was killed";
-            } else {
-                what = "lock came back " + Text.nanos(r.backAfterKillNanos()) + " after the kill ("
-                        + Text.nanos(r.heldBeforeKillNanos() + r.backAfterKillNanos()) + " after the grant; lease "
-                        + Text.duration(r.lease()) + ")";
-            }
-            out.println("  " + Text.pad(r.label(), 14) + "holder pid " + r.pid() + " killed after holding "
-                    + Text.nanos(r.heldBeforeKillNanos()) + "; " + what);
+            out.println("  " + Text.pad(r.label(), 14) + r.describe());
         }
-        skipped.forEach(l -> out.println("  " + Text.pad(l, 14) + "skipped: an in-JVM backend has no holder process to kill"));
-        out.flush();
     }
 
-    private Map<String, Object> json(List<DemoVerdict> verdicts, List<CrashTrial.Result> crashes, boolean ok) {
+    private Map<String, Object> json(List<DemoVerdict> verdicts, List<CrashTrial.Result> crashes, SimpleMeterRegistry registry,
+                                     boolean ok) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ok", ok);
         m.put("workers", workers);
         m.put("rounds", rounds);
         m.put("holdMillis", hold.toMillis());
         m.put("leaseMillis", lease.toMillis());
-        m.put("skewMillis", skew == null ? null : skew.toMillis());
+        m.put("skewMillis", skew.toMillis());
         m.put("backends", verdicts.stream().map(DemoVerdict::json).toList());
-        List<Map<String, Object>> c = new ArrayList<>();
-        for (CrashTrial.Result r : crashes) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("backend", r.label());
-            e.put("pid", r.pid());
-            e.put("leaseMillis", r.lease().toMillis());
-            e.put("heldBeforeKillMillis", r.heldBeforeKillNanos() / 1_000_000);
-            e.put("backAfterKillMillis", r.backAfterKillNanos() == null ? null : r.backAfterKillNanos() / 1_000_000);
-            e.put("grantedBeforeKill", r.grantedBeforeKill());
-            c.add(e);
+        m.put("crash", crash ? crashes.stream().map(CrashTrial.Result::json).toList() : null);
+        m.put("metrics", registry == null ? null : registry.getMeters().stream()
+                .sorted(Comparator.comparing((Meter meter) -> meter.getId().getName()))
+                .map(DemoCommand::meter).toList());
+        return m;
+    }
+
+    private static Map<String, Object> meter(Meter meter) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", meter.getId().getName());
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (Tag t : meter.getId().getTags()) {
+            tags.put(t.getKey(), t.getValue());
         }
-        m.put("crash", crash ? c : null);
-        m.put("ok", ok);
+        m.put("tags", tags);
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (Measurement x : meter.measure()) {
+            values.put(x.getStatistic().name().toLowerCase(Locale.ROOT), x.getValue());
+        }
+        m.put("measurements", values);
         return m;
     }
 }

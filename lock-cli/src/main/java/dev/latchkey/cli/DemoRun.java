@@ -1,82 +1,86 @@
 package dev.latchkey.cli;
 
-import dev.latchkey.Capability;
 import dev.latchkey.LockClient;
 import dev.latchkey.LockLostException;
-import dev.latchkey.LockUnavailableException;
+import dev.latchkey.spi.LockEnvironment;
 import dev.latchkey.tck.History;
 import dev.latchkey.tck.RecordedLease;
-import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
- * One backend's contention run in {@code lockctl demo}: {@code workers} participants, each its own
+ * The demo's contention phase on one backend: {@code workers} participants, each its own
  * {@link LockClient} (own connections), take the same lock {@code rounds} times, hold it for
- * {@code hold}, release it and pause for a random time up to {@code hold}. Every acquisition and release is recorded in the TCK's
- * {@link History} (invoke / ok / fail events with participant ids, monotonic times, fencing tokens
- * and the holders' deadlines), which {@link DemoVerdict} checks. Used by one thread; the workers
- * are its own threads.
+ * {@code hold}, release it and pause for a random time up to {@code hold}. Worker {@code w0}'s
+ * wall clock runs {@code skew} ahead, through {@link LockEnvironment#withClock}: a backend that judges
+ * expiry by client clocks is misled by it, a backend that reads no wall clock is not affected (every
+ * participant's clock counts its reads, so the demo can say which). {@code w0} joins half a hold late,
+ * so that its first attempt meets a live hold. Every acquisition and release is recorded in the TCK's
+ * {@link History}. Used by one thread; the workers are its own threads.
  */
 final class DemoRun {
-    /** What one backend's run observed. */
-    record Outcome(String label, URI uri, Set<Capability> declared, int attempts, History history,
-                   long elapsedNanos, String skewed) {
+    /** The worker whose clock is skewed. */
+    static final String SKEWED = "w0";
+
+    /** What the contention phase recorded. */
+    record Outcome(History history, int attempts, long wallClockReads, long elapsedNanos) {
     }
 
     private final String label;
-    private final URI uri;
-    private final URI skewedUri;
+    private final Function<LockEnvironment, LockClient> open;
     private final int workers;
     private final int rounds;
     private final Duration hold;
     private final Duration lease;
     private final Duration wait;
+    private final Duration skew;
     private final String lockName;
     private final History history = new History();
+    private final AtomicLong clockReads = new AtomicLong();
     private final AtomicInteger acquired = new AtomicInteger();
     private final AtomicInteger holding = new AtomicInteger();
     private final AtomicInteger liveOverlaps = new AtomicInteger();
 
-    /**
-     * @param uri       the backend, resolved (no {@code embedded} host)
-     * @param skewedUri the URI of worker w0, whose clock is skewed, or null if no worker is skewed
-     */
-    DemoRun(String label, URI uri, URI skewedUri, int workers, int rounds, Duration hold, Duration lease, Duration wait,
-            String lockName) {
+    DemoRun(String label, Function<LockEnvironment, LockClient> open, int workers, int rounds, Duration hold,
+            Duration lease, Duration wait, Duration skew, String lockName) {
         this.label = label;
-        this.uri = uri;
-        this.skewedUri = skewedUri;
+        this.open = open;
         this.workers = workers;
         this.rounds = rounds;
         this.hold = hold;
         this.lease = lease;
         this.wait = wait;
+        this.skew = skew;
         this.lockName = lockName;
     }
 
     /** Opens the clients, runs the workers to the end and closes the clients. */
-    Outcome run(Backends backends, Progress progress) throws InterruptedException {
+    Outcome run(Progress progress) throws InterruptedException {
         List<LockClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < workers; i++) {
-                clients.add(backends.open(i == 0 && skewedUri != null ? skewedUri : uri));
+                Duration offset = i == 0 ? skew : Duration.ZERO;
+                clients.add(open.apply(LockEnvironment.SYSTEM.withClock(new CountingClock(offset, clockReads))));
             }
-            Set<Capability> declared = clients.get(clients.size() - 1).capabilities();
             AtomicReference<RuntimeException> failure = new AtomicReference<>();
-            CountDownLatch done = new CountDownLatch(clients.size());
-            int total = clients.size() * rounds;
+            CountDownLatch done = new CountDownLatch(workers);
+            int total = workers * rounds;
             progress.start(label, total);
             long started = System.nanoTime();
-            for (int i = 0; i < clients.size(); i++) {
+            for (int i = 0; i < workers; i++) {
                 LockClient client = clients.get(i);
                 String id = "w" + i;
                 Thread t = new Thread(() -> {
@@ -99,21 +103,17 @@ final class DemoRun {
             }
             long elapsed = System.nanoTime() - started;
             progress.finish(label, acquired.get(), total, liveOverlaps.get(), elapsed);
-            if (failure.get() instanceof LockUnavailableException e) {
-                throw Backends.unreachable(uri, e);
-            } else if (failure.get() != null) {
+            if (failure.get() != null) {
                 throw failure.get();
             }
-            return new Outcome(label, uri, declared, total, history, elapsed, skewedUri == null ? null : "w0");
+            return new Outcome(history, total, clockReads.get(), elapsed);
         } finally {
             clients.forEach(LockClient::close);
         }
     }
 
     private void work(String id, LockClient client) throws InterruptedException {
-        if (skewedUri != null && id.equals("w0")) {
-            // The skewed worker joins half a hold late, when another worker holds the lock, so that its
-            // first attempt meets a live hold rather than, by luck of the start, a free lock.
+        if (id.equals(SKEWED) && !skew.isZero()) {
             Thread.sleep(hold.toMillis() / 2);
         }
         for (int r = 0; r < rounds; r++) {
@@ -134,6 +134,39 @@ final class DemoRun {
             }
             // Think time, so that the releasing worker does not simply take the lock again before the others.
             Thread.sleep(ThreadLocalRandom.current().nextLong(hold.toMillis() + 1));
+        }
+    }
+
+    /** The system's wall clock, {@code offset} ahead, counting how often it is read. Thread-safe. */
+    static final class CountingClock extends Clock {
+        private final Duration offset;
+        private final AtomicLong reads;
+
+        CountingClock(Duration offset, AtomicLong reads) {
+            this.offset = offset;
+            this.reads = reads;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            reads.incrementAndGet();
+            return Instant.now().plus(offset);
+        }
+
+        @Override
+        public long millis() {
+            reads.incrementAndGet();
+            return System.currentTimeMillis() + offset.toMillis();
         }
     }
 }

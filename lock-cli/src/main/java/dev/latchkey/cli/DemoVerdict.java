@@ -4,76 +4,307 @@ import dev.latchkey.Capability;
 import dev.latchkey.tck.Event;
 import dev.latchkey.tck.HistoryChecker;
 import dev.latchkey.tck.Violation;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
 
 /**
- * The checks on one backend's demo history and how to read them.
+ * What one backend's demo showed, and the one line that says what happened and why.
  *
- * <p>The safety checks are the TCK's: {@link HistoryChecker#overlappingHolds} and the owner-aware,
- * fenced {@link HistoryChecker#mutexModel}. They report at most a few violations each, so the
- * numbers in the table (how many grants overlapped a live hold, waits, fencing order) are counted
- * here from the same events with the same reading of a hold: from its grant until the earlier of
- * its release call and its holder's local deadline.
+ * <p>Every number comes from the recorded histories, read as the TCK reads them: a hold lasts from
+ * its grant until the earlier of its release call and its holder's local deadline. The safety checks
+ * are the TCK's ({@link HistoryChecker#overlappingHolds}, the owner-aware fenced
+ * {@link HistoryChecker#mutexModel}); the counts in the table are taken from the same events.
  *
- * <p>A finding is a violation only if the backend declares {@link Capability#MUTUAL_EXCLUSION} and
- * the run stayed inside what it declares: under {@code --skew}, a backend that does not declare
- * {@link Capability#CLOCK_INDEPENDENT} and was given a skewed clock is outside. Immutable.
+ * <p>Each anomaly is a {@link Finding}, with the capabilities that would forbid it. The verdict is
+ * "safe in this run" only when there is no finding at all; otherwise "VIOLATION" if the backend
+ * declares a capability that forbids one of them (exit 1), else "UNSAFE (not claimed)". So no table
+ * can show an overlap, a stale write, a token out of order or a lease returned already expired beside
+ * the word "safe". Immutable.
  */
 final class DemoVerdict {
-    /** One acquisition, read from its events. */
-    private record Hold(String process, long invoked, long start, long end, long token) {
+    /**
+     * An anomaly; {@code claimed} if the backend declares what forbids it (a violation: the
+     * {@code declared} capabilities, none for the API's own contract), else the {@code missing} ones.
+     */
+    record Finding(String text, boolean claimed, List<Capability> declared, List<Capability> missing) {
     }
 
-    private final DemoRun.Outcome outcome;
-    private final boolean skewRun;
-    private final List<Hold> holds;
-    private final int overlaps;
-    private final long overlapsWithSkewed;
-    private final List<Violation> overlapEvidence;
-    private final List<Violation> modelViolations;
-    private final long[] waits;
-    private final int fencingViolations;
-    private final long lost;
-    private final long timeouts;
+    /** One acquisition, read from its events; times in its history's time base. */
+    private record Hold(String process, long invoked, long start, long end, long token) {
+        boolean dead() {
+            return end <= start;
+        }
+    }
 
-    DemoVerdict(DemoRun.Outcome outcome, boolean skewRun) {
-        this.outcome = outcome;
-        this.skewRun = skewRun;
-        List<Event> events = outcome.history().events();
+    private final String label;
+    private final String uri;
+    private final Set<Capability> declared;
+    private final Duration skew;
+    private final DemoRun.Outcome contention;
+    private final PauseTrial.Result pause;
+    private final List<Hold> holds;
+    private final int timeouts;
+    private final int overlapsSkewed;
+    private final int overlapsOther;
+    private final int dead;
+    private final long lostBeforeRelease;
+    private final Histogram waits = new Histogram(3);
+    private final boolean cOverlappedB;
+    private final int pauseAcquired;
+    private final List<Violation> evidence = new ArrayList<>();
+    private final long fencingViolations;
+    private final long freedOthers;
+    private final List<Finding> findings = new ArrayList<>();
+
+    DemoVerdict(String label, String uri, Set<Capability> declared, Duration skew, DemoRun.Outcome contention,
+                PauseTrial.Result pause) {
+        this.label = label;
+        this.uri = uri;
+        this.declared = declared;
+        this.skew = skew;
+        this.contention = contention;
+        this.pause = pause;
+        List<Event> events = contention.history().events();
+        List<Event> pauseEvents = pause.history().events();
         this.holds = holds(events);
-        this.overlapEvidence = HistoryChecker.overlappingHolds(events);
-        this.modelViolations = HistoryChecker.mutexModel(events, declares(Capability.FENCING_TOKENS));
-        this.waits = holds.stream().mapToLong(h -> h.start() - h.invoked()).sorted().toArray();
-        this.lost = events.stream().filter(e -> e.op() == Event.Op.RELEASE && e.type() == Event.Type.FAIL).count();
-        this.timeouts = events.stream().filter(e -> e.op() == Event.Op.ACQUIRE && e.type() == Event.Type.FAIL).count();
-        int count = 0;
-        long withSkewed = 0;
-        Hold longest = null;
-        for (Hold h : holds) {
-            if (longest != null && h.start() < longest.end()) {
-                count++;
-                if (h.process().equals(outcome.skewed()) || longest.process().equals(outcome.skewed())) {
-                    withSkewed++;
-                }
+        this.timeouts = (int) events.stream().filter(e -> e.op() == Event.Op.ACQUIRE && e.type() == Event.Type.FAIL).count();
+        this.lostBeforeRelease = events.stream().filter(e -> e.op() == Event.Op.RELEASE && e.type() == Event.Type.FAIL).count();
+        holds.forEach(h -> waits.recordValue(Math.max(0, h.start() - h.invoked()) / 1000));
+        int skewed = 0;
+        int other = 0;
+        for (int i = 0; i < holds.size(); i++) {
+            Hold h = holds.get(i);
+            List<Hold> live = holds.subList(0, i).stream().filter(g -> !g.dead() && g.end() > h.start()).toList();
+            if (h.dead() || live.isEmpty()) {
+                continue;
             }
-            if (longest == null || h.end() > longest.end()) {
-                longest = h;
-            }
+            boolean byClock = !skew.isZero() && (h.process().equals(DemoRun.SKEWED)
+                    || live.stream().anyMatch(g -> g.process().equals(DemoRun.SKEWED)));
+            skewed += byClock ? 1 : 0;
+            other += byClock ? 0 : 1;
         }
-        this.overlaps = count;
-        this.overlapsWithSkewed = withSkewed;
-        int bad = -1;
-        if (holds.stream().anyMatch(h -> h.token() != 0)) {
-            bad = 0;
-            for (int i = 1; i < holds.size(); i++) {
-                bad += holds.get(i).token() <= holds.get(i - 1).token() ? 1 : 0;
-            }
+        this.overlapsSkewed = skewed;
+        this.overlapsOther = other;
+        List<Hold> pauseHolds = holds(pauseEvents);
+        this.pauseAcquired = pauseHolds.size();
+        this.dead = (int) (holds.stream().filter(Hold::dead).count() + pauseHolds.stream().filter(Hold::dead).count());
+        Hold b = pauseHolds.stream().filter(h -> h.process().equals("B")).findFirst().orElse(null);
+        this.cOverlappedB = b != null && pauseHolds.stream().anyMatch(h -> h.process().equals("C") && h.start() < b.end());
+        boolean fenced = declared.contains(Capability.FENCING_TOKENS);
+        List<Violation> model = new ArrayList<>(HistoryChecker.mutexModel(events, fenced));
+        model.addAll(HistoryChecker.mutexModel(pauseEvents, fenced));
+        this.fencingViolations = model.stream().filter(v -> v.message().startsWith("fencing token")).count();
+        this.freedOthers = model.stream().filter(v -> v.message().contains("freed someone else's hold")).count();
+        evidence.addAll(HistoryChecker.overlappingHolds(events));
+        evidence.addAll(HistoryChecker.overlappingHolds(pauseEvents));
+        model.stream().filter(v -> !v.message().startsWith("granted to ")).forEach(evidence::add); // overlaps are above
+        findings();
+    }
+
+    private void findings() {
+        if (overlapsSkewed > 0) {
+            add(DemoRun.SKEWED + ", whose clock ran " + Text.duration(skew) + " ahead, took over live holds " + times(overlapsSkewed)
+                    + " (expiry is read from client clocks)", true, Capability.MUTUAL_EXCLUSION, Capability.CLOCK_INDEPENDENT);
         }
-        this.fencingViolations = bad;
+        if (freedOthers > 0) {
+            add(freedOthers + " late release" + (freedOthers == 1 ? "" : "s") + " freed someone else's hold", true,
+                    Capability.OWNER_SAFE_RELEASE);
+        }
+        if (overlapsOther > 0) {
+            add(overlapsOther + (overlapsSkewed > 0 ? " more" : "") + " grant" + (overlapsOther == 1 ? "" : "s")
+                    + " overlapped a live hold" + (skew.isZero() ? "" : " without the skewed clock"), true, Capability.MUTUAL_EXCLUSION);
+        }
+        if (pause.tokenB() < 0) {
+            add("B never got the lock although A's lease had ended", true, Capability.LEASE_EXPIRY);
+        } else if (pause.staleWrite()) {
+            add("A's stale write was accepted " + (pause.tokenA() == 0 ? "(no fencing token)"
+                    : "(token " + pause.tokenA() + " after " + pause.tokenB() + ")") + ", so B's update was lost", true,
+                    Capability.FENCING_TOKENS);
+        }
+        if (cOverlappedB) {
+            add("A's late release freed B's lock and C got in while B held it", false, Capability.OWNER_SAFE_RELEASE,
+                    Capability.MUTUAL_EXCLUSION);
+        }
+        if (fencingViolations > 0) {
+            add(fencingViolations + " fencing token" + (fencingViolations == 1 ? " was" : "s were")
+                    + " not above one granted before it was asked for", true, Capability.FENCING_TOKENS);
+        }
+        if (dead > 0) {
+            findings.add(new Finding(dead + (dead == 1 ? " lease was" : " leases were") + " already expired when acquire "
+                    + "returned (a late grant, or this machine stalled for most of a lease)", true, List.of(), List.of()));
+        }
+    }
+
+    /**
+     * A finding that the backend claims to exclude if it declares all of {@code caps} ({@code all}) or
+     * any of them.
+     */
+    private void add(String text, boolean all, Capability... caps) {
+        List<Capability> declaredOnes = Arrays.stream(caps).filter(declared::contains).toList();
+        List<Capability> missing = Arrays.stream(caps).filter(c -> !declared.contains(c)).toList();
+        boolean claimed = all ? missing.isEmpty() : !declaredOnes.isEmpty();
+        findings.add(new Finding(text, claimed, declaredOnes, missing));
+    }
+
+    private static String times(long n) {
+        return n == 1 ? "once" : n + " times";
+    }
+
+    /** Whether the backend broke something it declares: the demo's exit 1. */
+    boolean violation() {
+        return findings.stream().anyMatch(Finding::claimed);
+    }
+
+    String verdict() {
+        return findings.isEmpty() ? "safe in this run" : violation() ? "VIOLATION" : "UNSAFE (not claimed)";
+    }
+
+    String colour() {
+        return findings.isEmpty() ? "bold,green" : violation() ? "bold,red" : "bold,yellow";
+    }
+
+    String label() {
+        return label;
+    }
+
+    // ---- table cells
+
+    String acquisitions() {
+        return holds.size() + "/" + contention.attempts() + " acquired" + (timeouts > 0 ? " (" + timeouts + " timed out)" : "");
+    }
+
+    String overlaps() {
+        int all = overlapsSkewed + overlapsOther;
+        return all == 0 ? "0" : all + (overlapsSkewed > 0 ? " (" + overlapsSkewed + " by skewed " + DemoRun.SKEWED + ")" : "");
+    }
+
+    String waits() {
+        return Text.nanos(waits.getMaxValue() * 1000) + " / " + Text.nanos(waits.getValueAtPercentile(99.0) * 1000);
+    }
+
+    String clock() {
+        if (skew.isZero()) {
+            return "not skewed";
+        }
+        return contention.wallClockReads() == 0 ? "never read: no effect" : "read " + contention.wallClockReads() + " times";
+    }
+
+    String staleWrite() {
+        if (pause.tokenB() < 0) {
+            return "B never got the lock";
+        }
+        if (!pause.staleWrite()) {
+            return "rejected (token " + pause.tokenA() + " < " + pause.tokenB() + ")";
+        }
+        return pause.tokenA() == 0 ? "accepted (no token)" : "ACCEPTED (tokens " + pause.tokenA() + ", " + pause.tokenB() + ")";
+    }
+
+    String staleRelease() {
+        if (cOverlappedB) {
+            return "freed B's lock: C got in";
+        }
+        return pause.releaseA().toLowerCase(Locale.ROOT).replace('_', ' ') + "; B kept the lock";
+    }
+
+    String fencing() {
+        boolean tokens = holds.stream().anyMatch(h -> h.token() != 0);
+        if (!tokens) {
+            return "n/a (no tokens)";
+        }
+        return fencingViolations == 0 ? "increasing" : fencingViolations + " out of order";
+    }
+
+    String lostBeforeRelease() {
+        return Long.toString(lostBeforeRelease);
+    }
+
+    String expiredOnReturn() {
+        return Integer.toString(dead);
+    }
+
+    String model() {
+        return evidence.isEmpty() ? "ok" : "violated (examples below)";
+    }
+
+    /** The line that says what happened on this backend and why (picocli colour markup). */
+    String explanation() {
+        StringBuilder s = new StringBuilder("@|" + colour() + " " + label + ": " + verdict() + "|@ - ");
+        if (findings.isEmpty()) {
+            s.append("no two holds overlapped in ").append(holds.size() + pauseAcquired).append(" acquisitions; ");
+            s.append("A's stale write was rejected by its fencing token (").append(pause.tokenA()).append(" < ")
+                    .append(pause.tokenB()).append("); A's late release ").append(pause.releaseA().equals("LOST")
+                            ? "reported the loss" : "said " + pause.releaseA()).append(" and B kept the lock");
+        } else {
+            s.append(findings.stream().map(f -> f.text() + (!f.claimed() ? "" : f.declared().isEmpty()
+                    ? " (@|bold,red breaks the API's contract|@)"
+                    : " (@|bold,red violates " + names(f.declared(), " and ") + ", which it declares|@)"))
+                    .collect(Collectors.joining("; ")));
+        }
+        if (!skew.isZero() && overlapsSkewed == 0) {
+            s.append(contention.wallClockReads() == 0 ? "; it reads no wall clock, so " + DemoRun.SKEWED + "'s "
+                    + Text.duration(skew) + " skew did not reach it" : "; " + DemoRun.SKEWED + "'s skewed clock caused no overlap this time");
+        }
+        s.append('.');
+        Set<Capability> notClaimed = EnumSet.noneOf(Capability.class);
+        findings.stream().filter(f -> !f.claimed()).forEach(f -> notClaimed.addAll(f.missing()));
+        if (!notClaimed.isEmpty()) {
+            s.append(" Not claimed: it does not declare ").append(names(List.copyOf(notClaimed), ", ")).append('.');
+        }
+        return s.toString();
+    }
+
+    private static String names(List<Capability> caps, String joiner) {
+        return caps.stream().map(Enum::name).collect(Collectors.joining(joiner));
+    }
+
+    /** The TCK checkers' evidence, first lines only. */
+    List<String> examples(int max) {
+        return evidence.stream().limit(max).map(Violation::message).toList();
+    }
+
+    Map<String, Object> json() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("backend", label);
+        m.put("uri", uri);
+        m.put("declares", declared.stream().map(Enum::name).sorted().toList());
+        m.put("verdict", findings.isEmpty() ? "safe" : violation() ? "violation" : "unsafe-not-claimed");
+        m.put("findings", findings.stream().map(f -> Map.of("finding", f.text(), "claimed", f.claimed())).toList());
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("attempts", contention.attempts());
+        c.put("acquired", holds.size());
+        c.put("timeouts", timeouts);
+        c.put("overlaps", overlapsSkewed + overlapsOther);
+        c.put("overlapsWithSkewedWorker", overlapsSkewed);
+        c.put("maxWaitMillis", waits.getMaxValue() / 1000);
+        c.put("p99WaitMillis", waits.getValueAtPercentile(99.0) / 1000);
+        c.put("lostBeforeRelease", lostBeforeRelease);
+        c.put("wallClockReads", contention.wallClockReads());
+        c.put("elapsedMillis", contention.elapsedNanos() / 1_000_000);
+        m.put("contention", c);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("pauseMillis", pause.pause().toMillis());
+        p.put("tokenA", pause.tokenA());
+        p.put("tokenB", pause.tokenB());
+        p.put("staleWriteAccepted", pause.staleWrite());
+        p.put("lostUpdate", pause.lostUpdate());
+        p.put("releaseA", pause.releaseA());
+        p.put("cGotInWhileBHeld", cOverlappedB);
+        p.put("rejected", pause.rejected());
+        m.put("pause", p);
+        m.put("fencingViolations", fencingViolations);
+        m.put("expiredOnReturn", dead);
+        m.put("historyViolations", evidence.stream().map(Violation::message).toList());
+        return m;
     }
 
     /** The acquisitions that succeeded, by grant time. */
@@ -86,15 +317,14 @@ final class DemoVerdict {
             }
             long[] h = byId.computeIfAbsent(e.hold(), id -> new long[] {-1, -1, -1, 0, 0});
             boolean invoke = e.type() == Event.Type.INVOKE;
-            boolean ok = e.type() == Event.Type.OK;
             if (e.op() == Event.Op.ACQUIRE && invoke) {
                 h[0] = e.nanos();
-            } else if (e.op() == Event.Op.ACQUIRE && ok) {
+            } else if (e.op() == Event.Op.ACQUIRE && e.type() == Event.Type.OK) {
                 h[1] = e.nanos();
                 h[3] = e.deadline();
                 h[4] = e.token();
                 process.put(e.hold(), e.process());
-            } else if (e.op() == Event.Op.EXTEND && ok) {
+            } else if (e.op() == Event.Op.EXTEND && e.type() == Event.Type.OK) {
                 h[3] = Math.max(h[3], e.deadline());
             } else if (e.op() == Event.Op.RELEASE && invoke && h[2] < 0) {
                 h[2] = e.nanos();
@@ -109,121 +339,5 @@ final class DemoVerdict {
         });
         out.sort(Comparator.comparingLong(Hold::start));
         return out;
-    }
-
-    DemoRun.Outcome outcome() {
-        return outcome;
-    }
-
-    int acquired() {
-        return holds.size();
-    }
-
-    long timeouts() {
-        return timeouts;
-    }
-
-    /** Grants made while another hold was live. */
-    int overlaps() {
-        return overlaps;
-    }
-
-    long maxWaitNanos() {
-        return waits.length == 0 ? 0 : waits[waits.length - 1];
-    }
-
-    long p99WaitNanos() {
-        return waits.length == 0 ? 0 : waits[Math.max(0, (int) Math.ceil(waits.length * 0.99) - 1)];
-    }
-
-    long lostBeforeRelease() {
-        return lost;
-    }
-
-    private boolean declares(Capability c) {
-        return outcome.declared().contains(c);
-    }
-
-    private boolean unsafe() {
-        return overlaps > 0 || !overlapEvidence.isEmpty() || !modelViolations.isEmpty();
-    }
-
-    /** Clocks were skewed for this backend and it does not claim to be independent of them. */
-    private boolean outsideClaims() {
-        return skewRun && outcome.skewed() != null && !declares(Capability.CLOCK_INDEPENDENT);
-    }
-
-    boolean violation() {
-        return unsafe() && declares(Capability.MUTUAL_EXCLUSION) && !outsideClaims();
-    }
-
-    String fencingText() {
-        if (fencingViolations < 0) {
-            return "n/a (no tokens)";
-        }
-        return fencingViolations == 0 ? "strictly increasing" : fencingViolations + " out of order";
-    }
-
-    String modelText() {
-        return modelViolations.isEmpty() ? "ok" : modelViolations.size() + (modelViolations.size() >= 5 ? "+" : "") + " violations";
-    }
-
-    String shortVerdict() {
-        if (violation()) {
-            return "VIOLATION";
-        }
-        return unsafe() ? "UNSAFE (outside claims)" : "safe in this run";
-    }
-
-    String colour() {
-        return violation() ? "bold,red" : unsafe() ? "bold,yellow" : "bold,green";
-    }
-
-    /** One or two sentences on what the numbers mean for this backend, with picocli colour markup. */
-    String explanation() {
-        String name = "@|" + colour() + " " + outcome.label() + "|@";
-        if (!unsafe()) {
-            return name + ": no two holds overlapped in " + holds.size() + " acquisitions"
-                    + (outcome.skewed() != null ? ", although worker " + outcome.skewed() + "'s clock was skewed" : "")
-                    + (skewRun && outcome.skewed() == null ? " (no client clock was skewed: it does not take one)" : "") + ".";
-        }
-        String what = name + ": granted the lock while it was held " + overlaps + " time" + (overlaps == 1 ? "" : "s")
-                + (outcome.skewed() != null ? " (" + overlapsWithSkewed + " involving skewed worker " + outcome.skewed() + ")" : "");
-        if (violation()) {
-            return what + ", although it declares MUTUAL_EXCLUSION.";
-        }
-        if (outsideClaims()) {
-            return what + "; expected: it does not declare CLOCK_INDEPENDENT, and judges expiry by the skewed client clock.";
-        }
-        return what + "; it does not declare MUTUAL_EXCLUSION.";
-    }
-
-    /** The TCK checkers' evidence, first lines only. */
-    List<String> examples(int max) {
-        List<Violation> all = new ArrayList<>(overlapEvidence);
-        modelViolations.stream().filter(v -> !v.message().startsWith("granted to ")).forEach(all::add);
-        return all.stream().limit(max).map(Violation::message).toList();
-    }
-
-    Map<String, Object> json() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("backend", outcome.label());
-        m.put("uri", Backends.display(outcome.uri()));
-        m.put("declares", outcome.declared().stream().map(Enum::name).sorted().toList());
-        m.put("skewedWorker", outcome.skewed());
-        m.put("attempts", outcome.attempts());
-        m.put("acquired", acquired());
-        m.put("timeouts", timeouts);
-        m.put("overlaps", overlaps);
-        m.put("overlapsWithSkewedWorker", overlapsWithSkewed);
-        m.put("maxWaitMillis", maxWaitNanos() / 1_000_000);
-        m.put("p99WaitMillis", p99WaitNanos() / 1_000_000);
-        m.put("fencing", fencingViolations < 0 ? "n/a" : fencingViolations == 0 ? "ok" : "violated");
-        m.put("fencingViolations", Math.max(0, fencingViolations));
-        m.put("lostBeforeRelease", lost);
-        m.put("historyViolations", modelViolations.stream().map(Violation::message).toList());
-        m.put("elapsedMillis", outcome.elapsedNanos() / 1_000_000);
-        m.put("verdict", violation() ? "violation" : unsafe() ? "unsafe-outside-claims" : "safe");
-        return m;
     }
 }

@@ -2,6 +2,7 @@ package dev.latchkey.cli;
 
 import dev.latchkey.Lease;
 import dev.latchkey.LockClient;
+import dev.latchkey.Locks;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Spec;
  * {@code --for}). Hidden: the demo's crash scenario runs it in a child JVM and kills it with
  * SIGKILL, so the lock is abandoned exactly as by a crashed process.
  */
-@Command(name = "hold", mixinStandardHelpOptions = true, hidden = true, description = "Acquire a lock and hold it, without renewal, until killed (the demo's crashing holder).")
+@Command(name = "hold", hidden = true, description = "Acquire a lock and hold it, without renewal, until killed (the demo's crashing holder).")
 final class HoldCommand implements Callable<Integer> {
     /** The first line the holder prints once it holds the lock. */
     static final String HELD = "HELD";
@@ -38,8 +39,11 @@ final class HoldCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Options.positive(spec, "--lease", lease);
-        Options.notNegative(spec, "--wait", wait);
+        Options.within(spec, "--lease", lease, Duration.ofMillis(1), Locks.MAX_LEASE);
+        Options.within(spec, "--wait", wait, Duration.ZERO, Duration.ofHours(1));
+        if (holdFor != null) {
+            Options.within(spec, "--for", holdFor, Duration.ofMillis(1), Locks.MAX_LEASE);
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (Backends backends = new Backends(); LockClient client = backends.open(target.uri)) {
             Lease held = client.lock(target.name).acquire(wait, lease);

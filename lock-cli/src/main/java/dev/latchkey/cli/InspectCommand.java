@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code lockctl inspect NAME --uri URI}: who holds a lock, its fencing token, lease left, waiters. */
-@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Show a lock's holder (abbreviated token), fencing token, remaining lease and waiters.")
+@Command(name = "inspect", description = "Show a lock's holder (abbreviated token), fencing token, remaining lease and waiters.")
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -26,7 +26,11 @@ final class InspectCommand implements Callable<Integer> {
         try (Backends backends = new Backends(); LockClient client = backends.open(target.uri)) {
             LockInfo info = client.inspect(target.name).orElseThrow(() -> new CliException(ExitCodes.USAGE,
                     "backend " + client.describe() + " cannot inspect locks"));
-            spec.commandLine().getOut().println(output.json ? JsonWriter.write(json(info, client)) : text(info, client));
+            if (output.json) {
+                Json.print(spec.commandLine().getOut(), json(info, client));
+            } else {
+                spec.commandLine().getOut().println(text(info, client));
+            }
             return ExitCodes.OK;
         }
     }
@@ -52,6 +56,7 @@ final class InspectCommand implements Callable<Integer> {
 
     static Map<String, Object> json(LockInfo info, LockClient client) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ok", true);
         m.put("lock", info.name());
         m.put("backend", client.describe());
         m.put("held", info.isHeld());

@@ -1,14 +1,19 @@
 package dev.latchkey.cli;
 
-import dev.latchkey.LockLostException;
-import dev.latchkey.LockTimeoutException;
-import dev.latchkey.LockUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Ansi;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -16,15 +21,17 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * {@code lockctl}: the Latchkey command line. {@link #main} runs it and exits with one of
  * {@link ExitCodes}; tests call {@link #commandLine()} and {@code execute(...)} in-process.
  *
- * <p>Errors end as one line on stderr, {@code lockctl <command>: <message>}, and an exit code:
- * a lock lost or not obtained in time 1, bad arguments 2, unreachable backend 3, anything
- * unexpected 4 with its stack trace.
+ * <p>Every failure ends as one line on stderr, {@code lockctl <command>: <message>}, and the exit
+ * code that {@link ExitCodes#of(Throwable)} maps it to (an unexpected exception adds its stack
+ * trace). With {@code --json}, stdout carries exactly one JSON document on every path: the result,
+ * or {@code {"ok": false, "exitCode": N, "error": "..."}}, or the help or version text.
  *
  * <p>Thread-safety: each {@link #commandLine()} is independent; use one from one thread at a time.
- * On lease loss: lockctl holds leases only inside a command (the demo's workers, {@code hold}); a
- * loss is recorded by the demo and reported, and ends {@code hold} with exit 1.
+ * On lease loss: lockctl holds leases only inside a command (the demo's participants, {@code hold});
+ * a loss is recorded by the demo and reported, and ends {@code hold} with exit 1.
  */
 @Command(name = "lockctl",
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = Lockctl.Version.class,
         subcommands = {DemoCommand.class, TckCommand.class, BenchCommand.class, InspectCommand.class,
@@ -32,9 +39,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
         usageHelpAutoWidth = true,
         description = {"Latchkey distributed locks: watch them contend, check what they guarantee, operate them.",
                 "",
-                "Backends are named by URI: inmemory:, redis-lua://host:port, redis-getset://host:port?mode=article. "
-                        + "In a redis-* URI the host 'embedded' (e.g. redis-lua://embedded) starts a throw-away redis-server "
-                        + "(from the PATH, else the binary bundled in the jar) for the duration of the command."})
+                "Backends are named by URI, e.g. inmemory: or " + Defaults.EXAMPLE_URI + "; every provider on the class "
+                        + "path is found through ServiceLoader. The host 'embedded' (e.g. scheme://embedded) starts a "
+                        + "throw-away redis-server (from the PATH, else the binary bundled in the jar) in a temporary "
+                        + "directory, for the duration of the command."})
 public final class Lockctl implements Runnable {
     @Spec
     CommandSpec spec;
@@ -52,64 +60,77 @@ public final class Lockctl implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Lockctl());
         Options.registerConverters(cli);
-        cli.setExecutionExceptionHandler(Lockctl::handle);
-        cli.setParameterExceptionHandler(Lockctl::invalidInput);
+        cli.setExitCodeExceptionMapper(ExitCodes::of);
+        cli.setExecutionStrategy(Lockctl::execute);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> fail(cmd, e, parsed.originalArgs().toArray(String[]::new)));
+        cli.setParameterExceptionHandler((e, args) -> fail(e.getCommandLine(), e, args));
         configure(cli);
         return cli;
     }
 
     private static void configure(CommandLine cli) {
         cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.help());
-        cli.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
-        cli.getCommandSpec().exitCodeOnExecutionException(ExitCodes.INTERNAL);
         cli.getSubcommands().values().forEach(Lockctl::configure);
     }
 
-    /** A usage error: the message, any "did you mean", and where to find help; no usage dump. */
-    private static int invalidInput(ParameterException e, String[] args) {
-        CommandLine cli = e.getCommandLine();
-        PrintWriter err = cli.getErr();
+    /** Runs the command; with {@code --json}, help and version requests answer in JSON too. */
+    private static int execute(ParseResult parsed) {
+        if (wantsJson(parsed.originalArgs().toArray(String[]::new))) {
+            for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+                CommandLine c = p.commandSpec().commandLine();
+                if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) {
+                    Map<String, Object> doc = new LinkedHashMap<>();
+                    doc.put("ok", true);
+                    doc.put(p.isUsageHelpRequested() ? "help" : "version", p.isUsageHelpRequested()
+                            ? c.getUsageMessage(Ansi.OFF) : String.join("\n", c.getCommandSpec().version()));
+                    Json.print(c.getOut(), doc);
+                    return ExitCodes.OK;
+                }
+            }
+        }
+        return new CommandLine.RunLast().execute(parsed);
+    }
+
+    /**
+     * One line on stderr (picocli's "did you mean" suggestions for a mistyped option or command) and,
+     * with {@code --json}, the error document on stdout; an unexpected exception adds its stack trace.
+     */
+    private static int fail(CommandLine cli, Exception e, String[] args) {
+        int code = cli.getExitCodeExceptionMapper().getExitCode(e);
+        String message = ExitCodes.message(e);
         String name = cli.getCommandSpec().qualifiedName();
-        err.println(cli.getColorScheme().errorText(name + ": " + e.getMessage()));
-        UnmatchedArgumentException.printSuggestions(e, err);
-        err.println("Try '" + name + " --help' for more information.");
-        return cli.getCommandSpec().exitCodeOnInvalidInput();
-    }
-
-    /** Turns an exception from a command into a message on stderr and an exit code. */
-    private static int handle(Exception e, CommandLine cli, ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        String prefix = cli.getCommandSpec().qualifiedName() + ": ";
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CliException c) {
-                err.println(cli.getColorScheme().errorText(prefix + c.getMessage()));
-                return c.exitCode;
-            }
-            if (t instanceof LockUnavailableException u) {
-                err.println(cli.getColorScheme().errorText(prefix + "backend unreachable: " + u.getMessage()));
-                return ExitCodes.UNREACHABLE;
-            }
-            if (t instanceof LockLostException || t instanceof LockTimeoutException) {
-                err.println(cli.getColorScheme().errorText(prefix + t.getMessage()));
-                return ExitCodes.CHECK_FAILED;
-            }
+        err.println(cli.getColorScheme().errorText(name + ": " + message
+                + (code == ExitCodes.USAGE ? " (see '" + name + " --help')" : "")));
+        if (e instanceof ParameterException p) {
+            UnmatchedArgumentException.printSuggestions(p, err);
         }
-        if (e instanceof IllegalArgumentException || e instanceof UnsupportedOperationException) {
-            err.println(cli.getColorScheme().errorText(prefix + e.getMessage()));
-            err.println("Try '" + cli.getCommandSpec().qualifiedName() + " --help' for more information.");
-            return ExitCodes.USAGE;
+        if (code == ExitCodes.INTERNAL) {
+            e.printStackTrace(err);
         }
-        err.println(cli.getColorScheme().errorText(prefix + "internal error: " + e));
-        e.printStackTrace(err);
-        return ExitCodes.INTERNAL;
+        err.flush();
+        if (wantsJson(args)) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("ok", false);
+            doc.put("exitCode", code);
+            doc.put("error", message);
+            Json.print(cli.getOut(), doc);
+        }
+        return code;
     }
 
-    /** The version from the jar's manifest, when there is one. */
+    private static boolean wantsJson(String[] args) {
+        return Arrays.asList(args).contains("--json");
+    }
+
+    /** The version Maven wrote into {@code version.txt} when it built lockctl. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = Lockctl.class.getPackage().getImplementationVersion();
-            return new String[] {"lockctl " + (v == null ? "(development build)" : v)};
+        public String[] getVersion() throws IOException {
+            try (InputStream in = Lockctl.class.getResourceAsStream("version.txt")) {
+                String v = in == null ? "(unknown version)" : new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+                return new String[] {"lockctl " + v};
+            }
         }
     }
 }

@@ -2,7 +2,13 @@ package dev.latchkey.cli;
 
 import dev.latchkey.Locks;
 import dev.latchkey.spi.UriOptions;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
@@ -14,7 +20,9 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The option parsing every command shares: converters for durations ({@code 500ms}, {@code 2s},
- * {@code PT1S}) and lock URIs, range checks with messages naming the option, and the mixins for a
+ * {@code 1m}, {@code PT2S}; a leading {@code -} and a bare {@code 0} are read, so that range checks
+ * can say what is wrong) and lock URIs; range checks whose one-line messages name the option and
+ * echo the value in the user's units; a writability check for output directories; the mixins for a
  * single lock target and {@code --json}. Stateless apart from the mixins' fields.
  */
 final class Options {
@@ -27,19 +35,26 @@ final class Options {
         cli.registerConverter(URI.class, new UriConverter());
     }
 
-    /** Same syntax as URI options such as {@code lease=30s}. */
+    /** Same syntax as URI options such as {@code lease=30s}, plus a sign and a bare {@code 0}. */
     static final class DurationConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
+            String text = value.strip();
+            boolean negative = text.startsWith("-");
+            String magnitude = negative ? text.substring(1) : text;
+            if (magnitude.equals("0")) {
+                return Duration.ZERO;
+            }
             try {
-                return UriOptions.parseDuration(value, "duration");
+                Duration d = UriOptions.parseDuration(magnitude, "duration");
+                return negative ? d.negated() : d;
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException("'" + value + "' is not a duration (use e.g. 500ms, 2s, 1m or PT2S)");
             }
         }
     }
 
-    /** A lock URI such as {@code inmemory:} or {@code redis-lua://127.0.0.1:6379}; the scheme is checked when opened. */
+    /** A lock URI such as {@code inmemory:}; the scheme and options are checked when it is opened. */
     static final class UriConverter implements ITypeConverter<URI> {
         @Override
         public URI convert(String value) {
@@ -51,25 +66,48 @@ final class Options {
         }
     }
 
-    static int atLeast(CommandSpec spec, String option, int value, int min) {
-        if (value < min) {
-            throw new ParameterException(spec.commandLine(), "option '" + option + "' must be at least " + min + ", was " + value);
+    /** {@code value}, if within {@code [min, max]}; else a usage error naming the option. */
+    static int within(CommandSpec spec, String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ParameterException(spec.commandLine(), "option '" + option + "' must be between " + min + " and "
+                    + max + ", was " + value);
         }
         return value;
     }
 
-    static Duration positive(CommandSpec spec, String option, Duration value) {
-        if (value.isZero() || value.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "option '" + option + "' must be positive, was " + Text.duration(value));
-        }
-        return value;
-    }
-
-    static Duration notNegative(CommandSpec spec, String option, Duration value) {
+    /**
+     * {@code value}, if within {@code [min, max]}; else a usage error naming the option: "must not be
+     * negative", "must be positive" (when {@code min} is above zero), "must be at least" or "must be at most".
+     */
+    static Duration within(CommandSpec spec, String option, Duration value, Duration min, Duration max) {
+        String problem = null;
         if (value.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "option '" + option + "' must not be negative, was " + value);
+            problem = "must not be negative";
+        } else if (value.isZero() && !min.isZero()) {
+            problem = "must be positive";
+        } else if (value.compareTo(min) < 0) {
+            problem = "must be at least " + Text.compact(min);
+        } else if (value.compareTo(max) > 0) {
+            problem = "must be at most " + Text.compact(max);
+        }
+        if (problem != null) {
+            throw new ParameterException(spec.commandLine(), "option '" + option + "' " + problem + ", was " + Text.compact(value));
         }
         return value;
+    }
+
+    /** Creates {@code dir} if needed and writes (and deletes) a file in it, so that a run does not end on an unwritable directory. */
+    static Path writableDirectory(String option, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, ".lockctl-", ".probe"));
+            return dir;
+        } catch (IOException e) {
+            String why = e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof NoSuchFileException ? "no such file or directory"
+                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
+            throw new CliException(ExitCodes.USAGE, "option '" + option + "': cannot write to " + dir + " (" + why + ")", e);
+        }
     }
 
     /** One named lock on one backend: {@code NAME --uri URI}. */
@@ -78,14 +116,14 @@ final class Options {
         String name;
 
         @Option(names = "--uri", required = true, paramLabel = "URI",
-                description = "The backend, e.g. redis-lua://127.0.0.1:6379 or inmemory:. "
-                        + "Host 'embedded' in a redis-* URI starts a throw-away redis-server.")
+                description = "The backend, e.g. " + Defaults.EXAMPLE_URI + " or inmemory:. Host 'embedded' starts a "
+                        + "throw-away redis-server.")
         URI uri;
     }
 
-    /** {@code --json}: one JSON document on stdout instead of text. */
+    /** {@code --json}: one JSON document on stdout instead of text, for results and errors alike. */
     static final class JsonOption {
-        @Option(names = "--json", description = "Print one JSON document instead of text.")
+        @Option(names = "--json", description = "Print one JSON document on stdout instead of text (errors too).")
         boolean json;
     }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * operator cleaning up after a dead holder. The holder's lease is lost. Asks on the terminal first;
  * without a terminal it needs {@code --yes}.
  */
-@Command(name = "release", mixinStandardHelpOptions = true, description = "Force-release a lock, whoever holds it; the holder loses its lease. "
+@Command(name = "release", description = "Force-release a lock, whoever holds it; the holder loses its lease. "
         + "Asks for confirmation on the terminal; with no terminal, --yes is required.")
 final class ReleaseCommand implements Callable<Integer> {
     @Spec
@@ -50,8 +50,7 @@ final class ReleaseCommand implements Callable<Integer> {
         try (Backends backends = new Backends(); LockClient client = backends.open(target.uri)) {
             Optional<LockInfo> before = client.inspect(target.name);
             if (!yes && !confirm(console, before)) {
-                spec.commandLine().getErr().println("not released: declined");
-                return ExitCodes.CHECK_FAILED;
+                throw new CliException(ExitCodes.CHECK_FAILED, "not released: declined");
             }
             boolean removed = client.forceRelease(target.name);
             print(removed, before.orElse(null), client);
@@ -71,11 +70,12 @@ final class ReleaseCommand implements Callable<Integer> {
     private void print(boolean removed, LockInfo before, LockClient client) {
         if (output.json) {
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ok", true);
             m.put("lock", target.name);
             m.put("backend", client.describe());
             m.put("released", removed);
             m.put("formerHolder", before == null ? null : before.holder());
-            spec.commandLine().getOut().println(JsonWriter.write(m));
+            Json.print(spec.commandLine().getOut(), m);
         } else if (removed) {
             spec.commandLine().getOut().println("released '" + target.name + "'"
                     + (before != null && before.isHeld() ? " (was held by " + Text.abbreviate(before.holder()) + ")" : ""));

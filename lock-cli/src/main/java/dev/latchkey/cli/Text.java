@@ -21,6 +21,25 @@ final class Text {
         return d.toMinutes() + " min " + d.toSecondsPart() + " s";
     }
 
+    /** In the units a user types: {@code 999d}, {@code 2h}, {@code 90s}, {@code 1500ms}, {@code -1s}, {@code 0}. */
+    static String compact(Duration d) {
+        if (d.isZero()) {
+            return "0";
+        }
+        if (d.isNegative()) {
+            return "-" + compact(d.negated());
+        }
+        long ms = d.toMillis();
+        long[] sizes = {86_400_000, 3_600_000, 60_000, 1000};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (ms % sizes[i] == 0) {
+                return ms / sizes[i] + units[i];
+            }
+        }
+        return ms + "ms";
+    }
+
     /** A duration in nanoseconds, formatted as {@link #duration(Duration)}. */
     static String nanos(long nanos) {
         return duration(Duration.ofNanos(nanos));
@@ -39,8 +58,8 @@ final class Text {
         return ansi.string(text);
     }
 
-    /** Pads on the right to {@code width} visible characters. */
+    /** Pads on the right to {@code width} visible characters, with at least one space, so that columns never touch. */
     static String pad(String s, int width) {
-        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+        return s.length() >= width ? s + " " : s + " ".repeat(width - s.length());
     }
 }

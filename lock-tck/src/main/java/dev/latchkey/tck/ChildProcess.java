@@ -5,6 +5,7 @@ import static dev.latchkey.tck.Ctx.PATIENCE;
 import static dev.latchkey.tck.Ctx.SLACK;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -16,15 +17,29 @@ import java.time.Duration;
  * {@link FaultKind#CLIENT_CRASH} for out-of-process backends: a child JVM on the current class path
  * runs {@code TckChild}, acquires through the harness's URI, and is killed with SIGKILL
  * ({@link Process#destroyForcibly()}). Times are compared on the wall clock, which both JVMs share.
+ *
+ * <p>A provider loaded by a class loader of its own (as {@code lockctl tck --jar} does) is not on
+ * {@code java.class.path}: the system property {@value #EXTRA_CLASS_PATH} lists further class path
+ * entries (separated by {@link File#pathSeparator}) that the child JVM gets after the current ones.
  */
 final class ChildProcess {
+    /** Class path entries the child JVM gets besides {@code java.class.path}. */
+    static final String EXTRA_CLASS_PATH = "latchkey.tck.childClassPath";
+
     private ChildProcess() {
+    }
+
+    /** The current class path, followed by the entries of {@value #EXTRA_CLASS_PATH}, if set. */
+    static String classPath() {
+        String extra = System.getProperty(EXTRA_CLASS_PATH, "");
+        String own = System.getProperty("java.class.path", "");
+        return extra.isBlank() ? own : own + File.pathSeparator + extra;
     }
 
     static void crashScenario(Ctx c, URI uri) throws Exception {
         Duration lease = LEASE.multipliedBy(5);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), dev.latchkey.tck.internal.TckChild.class.getName(),
+        Process child = new ProcessBuilder(java, "-cp", classPath(), dev.latchkey.tck.internal.TckChild.class.getName(),
                 uri.toString(), c.lock, Long.toString(lease.toMillis()))
                 .redirectErrorStream(true).start();
         c.track(child::destroyForcibly);

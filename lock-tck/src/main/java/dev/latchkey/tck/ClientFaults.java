@@ -151,6 +151,12 @@ final class ClientFaults {
         }
 
         @Override
+        public boolean forget(String name) {
+            checkAlive();
+            return inner.forget(name);
+        }
+
+        @Override
         public void close() {
             inner.close();
         }

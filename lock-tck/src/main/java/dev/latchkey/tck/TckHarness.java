@@ -68,7 +68,9 @@ public interface TckHarness extends AutoCloseable {
      * A URI that {@link Locks#open(URI)} resolves, in a separate JVM with the current class path, to a
      * participant of the same backend (same server, same lock space). Present only for backends
      * reachable from another process; it enables {@link FaultKind#CLIENT_CRASH} with a real SIGKILL of
-     * a real process. Empty by default.
+     * a real process. Empty by default. A provider that is not on {@code java.class.path} (loaded by a
+     * class loader of its own) reaches the child JVM through the system property
+     * {@code latchkey.tck.childClassPath}: class path entries the child gets after the current ones.
      */
     default Optional<URI> uri() {
         return Optional.empty();

@@ -1,4 +1,4 @@
-package dev.latchkey.cli.broken;
+package dev.latchkey.cli.standin;
 
 import dev.latchkey.Capability;
 import dev.latchkey.LockClient;
