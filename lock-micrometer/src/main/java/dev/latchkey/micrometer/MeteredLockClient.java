@@ -123,6 +123,11 @@ public final class MeteredLockClient implements LockClient {
         return delegate.forceRelease(name);
     }
 
+    @Override
+    public boolean forget(String name) {
+        return delegate.forget(name);
+    }
+
     /** Closes the wrapped client (which releases what is still held) and ends those holds in the meters. */
     @Override
     public void close() {
