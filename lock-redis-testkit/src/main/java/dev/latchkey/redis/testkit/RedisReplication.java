@@ -35,15 +35,23 @@ public final class RedisReplication implements AutoCloseable {
      *     within 30 s; every server already started is stopped
      */
     public static RedisReplication start(int replicas) {
+        return start(replicas, new String[0]);
+    }
+
+    /**
+     * Like {@link #start(int)}, every server also started with {@code serverArgs} (for example an
+     * append-only file fsynced on every write, so that a restart keeps every acknowledged write).
+     */
+    public static RedisReplication start(int replicas, String... serverArgs) {
         if (replicas < 1) {
             throw new IllegalArgumentException("replicas must be at least 1, was " + replicas);
         }
         List<RedisServer> servers = new ArrayList<>();
         try {
-            RedisServer master = RedisServer.start(Topology.dataNode());
+            RedisServer master = RedisServer.start(Topology.dataNode().args(serverArgs));
             servers.add(master);
             for (int i = 0; i < replicas; i++) {
-                servers.add(RedisServer.start(Topology.dataNode().replicaOf(master.host(), master.port())));
+                servers.add(RedisServer.start(Topology.dataNode().args(serverArgs).replicaOf(master.host(), master.port())));
             }
             RedisReplication replication = new RedisReplication(List.copyOf(servers));
             replication.awaitInSync(Topology.READY_TIMEOUT);

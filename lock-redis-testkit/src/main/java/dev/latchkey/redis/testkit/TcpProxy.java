@@ -35,8 +35,8 @@ public final class TcpProxy implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
     private static final int BUFFER_SIZE = 16 * 1024;
 
-    private final String targetHost;
-    private final int targetPort;
+    private volatile String targetHost;
+    private volatile int targetPort;
     private final int port;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private volatile boolean blackholed;
@@ -111,6 +111,16 @@ public final class TcpProxy implements AutoCloseable {
         if (listener == null) {
             listen(port);
         }
+    }
+
+    /**
+     * Points the proxy at another server, as a virtual address moves after a failover: open
+     * connections are closed, new ones go to {@code host:port}.
+     */
+    public synchronized void retarget(String host, int port) {
+        targetHost = host;
+        targetPort = port;
+        closeLinks();
     }
 
     /** Closes the listening socket and every connection. Idempotent. */
