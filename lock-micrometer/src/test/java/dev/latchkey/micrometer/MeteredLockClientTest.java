@@ -1,5 +1,6 @@
 package dev.latchkey.micrometer;
 
+import dev.latchkey.redis.testkit.TestTime;
 import static dev.latchkey.micrometer.LockMeters.ACQUIRE;
 import static dev.latchkey.micrometer.LockMeters.ACTIVE;
 import static dev.latchkey.micrometer.LockMeters.HELD;
@@ -62,7 +63,7 @@ class MeteredLockClientTest {
 
     @Test
     void grantTimeoutAndHold_areTimed_withPercentiles() throws Exception {
-        String name = Timing.name("timed");
+        String name = TestTime.name("timed");
         Duration wait = Duration.ofMillis(150);
         try (Lease theirs = other.lock(name).acquire()) {
             long start = System.nanoTime();
@@ -95,7 +96,7 @@ class MeteredLockClientTest {
 
     @Test
     void leaseSemantics_areThoseOfTheWrappedLease() {
-        String name = Timing.name("same");
+        String name = TestTime.name("same");
         Lease lease = client.lock(name).tryAcquire(LONG).orElseThrow();
         assertSame(lease, lease.renewAutomatically(), "methods returning the lease return the wrapper");
         AtomicInteger told = new AtomicInteger();
@@ -115,7 +116,7 @@ class MeteredLockClientTest {
 
     @Test
     void takeOver_isALoss_reportedByReleaseAsBefore() {
-        String name = Timing.name("taken");
+        String name = TestTime.name("taken");
         Lease lease = client.lock(name).tryAcquire(LONG).orElseThrow();
         AtomicInteger told = new AtomicInteger();
         lease.onLost(e -> told.incrementAndGet());
@@ -132,11 +133,11 @@ class MeteredLockClientTest {
 
     @Test
     void leaseThatRunsOut_isCountedAtItsDeadline_withoutACall() {
-        String name = Timing.name("expires");
+        String name = TestTime.name("expires");
         Duration lease = Duration.ofMillis(150);
         Lease held = client.lock(name).tryAcquire(lease).orElseThrow();
         assertEquals(1, active());
-        Timing.await("the lost lease is counted", lease.multipliedBy(4), () -> count(LOST) == 1);
+        TestTime.await("the lost lease is counted", lease.multipliedBy(4), () -> count(LOST) == 1);
         assertFalse(held.isValid());
         assertEquals(0, active());
         assertThrows(LockLostException.class, held::release);
@@ -145,14 +146,14 @@ class MeteredLockClientTest {
 
     @Test
     void lossWhileRenewing_isARenewalFailure() {
-        String name = Timing.name("renewal");
+        String name = TestTime.name("renewal");
         Duration leaseTime = Duration.ofMillis(300);
         Lease lease = client.lock(name).tryAcquire(leaseTime).orElseThrow().renewAutomatically();
         AtomicInteger told = new AtomicInteger();
         lease.onLost(e -> told.incrementAndGet());
         assertTrue(other.forceRelease(name));
         // The engine reports a renewing lease's loss before its deadline: within one lease time.
-        Timing.await("the renewal failure is counted", leaseTime.multipliedBy(2), () -> count(RENEWAL_FAILURES) == 1);
+        TestTime.await("the renewal failure is counted", leaseTime.multipliedBy(2), () -> count(RENEWAL_FAILURES) == 1);
         assertEquals(1, count(LOST));
         assertEquals(1, told.get());
         assertEquals(0, active());
@@ -160,7 +161,7 @@ class MeteredLockClientTest {
 
     @Test
     void view_staysReentrant_andIsMeteredOncePerHold() throws Exception {
-        String name = Timing.name("view");
+        String name = TestTime.name("view");
         DistributedLock lock = client.lock(name);
         LockView view = lock.asLock();
         assertSame(view, lock.asLock());
@@ -201,7 +202,7 @@ class MeteredLockClientTest {
 
     @Test
     void viewLoss_isCountedWhenUnlockReportsIt() {
-        String name = Timing.name("viewloss");
+        String name = TestTime.name("viewloss");
         LockView view = client.lock(name).asLock();
         view.lock(LONG);
         assertTrue(other.forceRelease(name));
@@ -214,16 +215,16 @@ class MeteredLockClientTest {
 
     @Test
     void async_grantsAreMetered_andCancellationReachesTheWrappedAcquisition() throws Exception {
-        String name = Timing.name("async");
+        String name = TestTime.name("async");
         Lease lease = client.lock(name).acquireAsync(Duration.ZERO, LONG).toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals(1, acquire("granted").count());
         CompletableFuture<Lease> waiting = client.lock(name).acquireAsync(LONG, LONG).toCompletableFuture();
-        Timing.await("the async waiter is queued", Duration.ofSeconds(5), () -> raw.inspect(name).orElseThrow().waiters() == 1);
+        TestTime.await("the async waiter is queued", Duration.ofSeconds(5), () -> raw.inspect(name).orElseThrow().waiters() == 1);
         assertTrue(waiting.cancel(true));
-        Timing.await("the cancelled waiter leaves the queue", Duration.ofSeconds(5), () -> raw.inspect(name).orElseThrow().waiters() == 0);
+        TestTime.await("the cancelled waiter leaves the queue", Duration.ofSeconds(5), () -> raw.inspect(name).orElseThrow().waiters() == 0);
         lease.release();
         assertFalse(raw.inspect(name).orElseThrow().isHeld(), "the cancelled acquisition took nothing");
-        Timing.await("the cancellation is recorded", Duration.ofSeconds(5), () -> acquire("failed").count() == 1);
+        TestTime.await("the cancellation is recorded", Duration.ofSeconds(5), () -> acquire("failed").count() == 1);
         try (Lease theirs = other.lock(name).acquire()) {
             CompletableFuture<Lease> late = client.lock(name).acquireAsync(Duration.ofMillis(50), LONG).toCompletableFuture();
             ExecutionException e = assertThrows(ExecutionException.class, () -> late.get(5, TimeUnit.SECONDS));
@@ -237,7 +238,7 @@ class MeteredLockClientTest {
     void lockNameTags_areCappedAndFoldIntoOther() {
         MeteredLockClient named = MeteredLockClient.builder(other, registry).backendTag("named").lockNameTags(2).build();
         for (String name : List.of("a", "b", "c", "d", "a")) {
-            named.lock(Timing.name("cap")); // an unused lock object creates no meter
+            named.lock(TestTime.name("cap")); // an unused lock object creates no meter
             named.lock(name).tryAcquire(LONG).orElseThrow().release();
         }
         assertEquals(2, registry.get(ACQUIRE).tags("backend", "named", "lock", "a", "outcome", "granted").timer().count());
@@ -248,7 +249,7 @@ class MeteredLockClientTest {
 
     @Test
     void activeGauge_addsUpOverClientsSharingRegistryAndTags() {
-        String name = Timing.name("shared");
+        String name = TestTime.name("shared");
         MeteredLockClient second = MeteredLockClient.builder(other, registry).backendTag("mem").build();
         Lease one = client.lock(name + "1").tryAcquire(LONG).orElseThrow();
         Lease two = second.lock(name + "2").tryAcquire(LONG).orElseThrow();
@@ -262,7 +263,7 @@ class MeteredLockClientTest {
     void close_endsTheHoldsItReleases() {
         LockClient own = space.client(LONG, true);
         MeteredLockClient metered = MeteredLockClient.builder(own, registry).backendTag("closing").build();
-        String name = Timing.name("close");
+        String name = TestTime.name("close");
         metered.lock(name).tryAcquire(LONG).orElseThrow();
         metered.lock(name + "v").asLock().lock();
         assertEquals(2, registry.get(ACTIVE).tags("backend", "closing").gauge().value());
@@ -275,7 +276,7 @@ class MeteredLockClientTest {
     @Test
     void defaults_tagTheBackendWithTheClientsDescription() {
         MeteredLockClient plain = MeteredLockClient.wrap(other, registry);
-        plain.lock(Timing.name("plain")).tryAcquire(LONG).orElseThrow().release();
+        plain.lock(TestTime.name("plain")).tryAcquire(LONG).orElseThrow().release();
         assertEquals(1, registry.get(ACQUIRE).tags("backend", other.describe(), "lock", MeteredLockClient.OTHER, "outcome", "granted").timer().count());
         assertSame(other, plain.unwrap());
         assertEquals(other.capabilities(), plain.capabilities());
@@ -287,7 +288,7 @@ class MeteredLockClientTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> MeteredLockClient.wrap(raw, null)).getMessage().contains("registry"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> MeteredLockClient.builder(raw, registry).lockNameTags(-1)).getMessage().contains("maxDistinctNames"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> MeteredLockClient.builder(raw, registry).backendTag(" ")).getMessage().contains("backend"));
-        DistributedLock lock = client.lock(Timing.name("args"));
+        DistributedLock lock = client.lock(TestTime.name("args"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> lock.tryAcquire(Duration.ofSeconds(-1), LONG)).getMessage().contains("wait"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> lock.tryAcquire(Duration.ZERO)).getMessage().contains("lease"));
         assertEquals(Optional.empty(), Optional.ofNullable(registry.find(ACQUIRE).tags("backend", "mem", "outcome", "failed").timer()).filter(t -> t.count() > 0));

@@ -1,5 +1,6 @@
 package dev.latchkey.micrometer;
 
+import dev.latchkey.redis.testkit.TestTime;
 import static dev.latchkey.micrometer.LockMeters.ACQUIRE;
 import static dev.latchkey.micrometer.LockMeters.ACTIVE;
 import static dev.latchkey.micrometer.LockMeters.HELD;
@@ -27,7 +28,7 @@ class RedisLuaMeteredTest {
         String uri = "redis-lua://127.0.0.1:" + server.port() + "?client=jedis&lease=30s";
         try (LockClient rival = Locks.open(uri);
              MeteredLockClient client = MeteredLockClient.builder(Locks.open(uri), registry).lockNameTags(10).build()) {
-            String name = Timing.name("redis-metered");
+            String name = TestTime.name("redis-metered");
             String backend = client.describe();
             try (Lease theirs = rival.lock(name).acquire()) {
                 assertTrue(client.lock(name).tryAcquire(Duration.ofMillis(100), Duration.ofSeconds(5)).isEmpty());
@@ -37,7 +38,7 @@ class RedisLuaMeteredTest {
             assertTrue(lease.fencingToken() > 0);
             assertEquals(1, registry.get(ACTIVE).tags("backend", backend, "lock", name).gauge().value());
             assertTrue(rival.forceRelease(name));
-            Timing.await("the renewal failure is counted", leaseTime.multipliedBy(2),
+            TestTime.await("the renewal failure is counted", leaseTime.multipliedBy(2),
                     () -> registry.get(RENEWAL_FAILURES).tags("lock", name).counter().count() == 1);
             assertEquals(1, registry.get(LOST).tags("lock", name).counter().count());
 

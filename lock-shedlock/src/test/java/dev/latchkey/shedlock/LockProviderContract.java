@@ -1,5 +1,6 @@
 package dev.latchkey.shedlock;
 
+import dev.latchkey.redis.testkit.TestTime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
 abstract class LockProviderContract {
     private static final Duration FIVE_MINUTES = Duration.ofMinutes(5);
 
-    protected final String name1 = Timing.name("shed");
+    protected final String name1 = TestTime.name("shed");
     private final LockClient client = newClient();
     /** A second participant on the same backend: another node of the application. */
     private final LockClient otherNode = newClient();
@@ -110,7 +111,7 @@ abstract class LockProviderContract {
 
     @Test
     void shouldTimeout() throws InterruptedException {
-        Duration atMost = Timing.scaled(Duration.ofMillis(300));
+        Duration atMost = TestTime.scaled(Duration.ofMillis(300));
         long start = System.nanoTime();
         assertTrue(provider.lock(config(name1, atMost, Duration.ZERO)).isPresent());
         assertTrue(provider.lock(config(name1)).isEmpty(), "held until lockAtMostFor");
@@ -131,7 +132,7 @@ abstract class LockProviderContract {
 
     @Test
     void shouldLockAtLeastFor_andNoLonger() throws InterruptedException {
-        Duration atLeast = Timing.scaled(Duration.ofMillis(800));
+        Duration atLeast = TestTime.scaled(Duration.ofMillis(800));
         LockConfiguration configuration = config(name1, atLeast.multipliedBy(2), atLeast);
         provider.lock(configuration).orElseThrow().unlock();
         assertLocked(name1);
@@ -140,7 +141,7 @@ abstract class LockProviderContract {
         do {
             Thread.sleep(5);
             next = provider.lock(config(name1));
-        } while (next.isEmpty() && ClockProvider.now().isBefore(configuration.getLockAtLeastUntil().plus(Timing.scaled(Duration.ofSeconds(1)))));
+        } while (next.isEmpty() && ClockProvider.now().isBefore(configuration.getLockAtLeastUntil().plus(TestTime.scaled(Duration.ofSeconds(1)))));
         Instant freed = ClockProvider.now();
         assertTrue(next.isPresent(), "free again soon after lockAtLeastUntil");
         assertFalse(freed.isBefore(configuration.getLockAtLeastUntil()), "freed at " + freed + ", before " + configuration.getLockAtLeastUntil());
@@ -177,7 +178,7 @@ abstract class LockProviderContract {
                 }));
             }
             for (Future<?> f : done) {
-                f.get(Timing.scaled(Duration.ofMinutes(2)).toMillis(), TimeUnit.MILLISECONDS);
+                f.get(TestTime.scaled(Duration.ofMinutes(2)).toMillis(), TimeUnit.MILLISECONDS);
             }
         } finally {
             pool.shutdownNow();

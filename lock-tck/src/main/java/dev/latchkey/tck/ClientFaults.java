@@ -1,8 +1,8 @@
 package dev.latchkey.tck;
 
-import dev.latchkey.Capability;
 import dev.latchkey.LockInfo;
 import dev.latchkey.LockUnavailableException;
+import dev.latchkey.spi.ForwardingLockDriver;
 import dev.latchkey.spi.Grant;
 import dev.latchkey.spi.LockDriver;
 import dev.latchkey.spi.LockEnvironment;
@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -97,27 +96,15 @@ final class ClientFaults {
     }
 
     /** The driver as the engine sees it: dead after {@link #kill()}, late once after {@link #delayNextAcquireReply}. */
-    private final class Faulty implements LockDriver {
-        private final LockDriver inner;
-
+    private final class Faulty extends ForwardingLockDriver {
         Faulty(LockDriver inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public Set<Capability> capabilities() {
-            return inner.capabilities();
-        }
-
-        @Override
-        public String describe() {
-            return inner.describe();
+            super(inner);
         }
 
         @Override
         public Grant acquire(String name, String token, long leaseMillis, long waitNanos) throws InterruptedException {
             checkAlive();
-            Grant grant = inner.acquire(name, token, leaseMillis, waitNanos);
+            Grant grant = super.acquire(name, token, leaseMillis, waitNanos);
             long delay = delayNextAcquireNanos;
             if (grant != null && delay > 0) {
                 delayNextAcquireNanos = 0;
@@ -129,36 +116,31 @@ final class ClientFaults {
         @Override
         public boolean extend(String name, String token, long leaseMillis) {
             checkAlive();
-            return inner.extend(name, token, leaseMillis);
+            return super.extend(name, token, leaseMillis);
         }
 
         @Override
         public boolean release(String name, String token) {
             checkAlive();
-            return inner.release(name, token);
+            return super.release(name, token);
         }
 
         @Override
         public Optional<LockInfo> inspect(String name) {
             checkAlive();
-            return inner.inspect(name);
+            return super.inspect(name);
         }
 
         @Override
         public boolean forceRelease(String name) {
             checkAlive();
-            return inner.forceRelease(name);
+            return super.forceRelease(name);
         }
 
         @Override
         public boolean forget(String name) {
             checkAlive();
-            return inner.forget(name);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
+            return super.forget(name);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.spring.integration;
 
+import dev.latchkey.redis.testkit.TestTime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,26 +50,26 @@ class LeaderInitiatorTest {
 
     @Test
     void oneLeaderAtATime_andLeadershipMoves() {
-        String role = Timing.name("role");
-        Duration lease = Timing.scaled(Duration.ofMillis(600));
+        String role = TestTime.name("role");
+        Duration lease = TestTime.scaled(Duration.ofMillis(600));
         try (LockClient c1 = space.client(lease, false); LockClient c2 = space.client(lease, false)) {
             Node a = new Node("a", role, new LatchkeyLockRegistry(c1, lease));
             Node b = new Node("b", role, new LatchkeyLockRegistry(c2, lease));
             a.initiator.start();
-            Timing.await("a leads", Duration.ofSeconds(5), a::leads);
+            TestTime.await("a leads", Duration.ofSeconds(5), a::leads);
             b.initiator.start();
             for (int i = 0; i < 10; i++) { // over many heartbeats and renewals
                 assertTrue(a.leads() && !b.leads(), "exactly one leader: a=" + a.leads() + " b=" + b.leads());
                 sleep(60);
             }
             a.initiator.stop();
-            Timing.await("b leads after a stops", Duration.ofSeconds(5), b::leads);
+            TestTime.await("b leads after a stops", Duration.ofSeconds(5), b::leads);
             assertEquals(List.of("granted", "revoked"), a.events);
 
             assertTrue(c1.forceRelease(role), "an operator frees b's lock");
             a.initiator.start();
-            Timing.await("b is revoked once its lock is lost", Duration.ofSeconds(5), () -> b.events.contains("revoked"));
-            Timing.await("someone leads again", Duration.ofSeconds(5), () -> a.leads() || b.leads());
+            TestTime.await("b is revoked once its lock is lost", Duration.ofSeconds(5), () -> b.events.contains("revoked"));
+            TestTime.await("someone leads again", Duration.ofSeconds(5), () -> a.leads() || b.leads());
             assertTrue(!(a.leads() && b.leads()), "never two leaders");
             a.initiator.stop();
             b.initiator.stop();

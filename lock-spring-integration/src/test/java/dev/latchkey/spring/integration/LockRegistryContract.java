@@ -1,5 +1,6 @@
 package dev.latchkey.spring.integration;
 
+import dev.latchkey.redis.testkit.TestTime;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,7 +39,7 @@ abstract class LockRegistryContract {
     private final LockClient client2 = newClient();
     final LatchkeyLockRegistry node1 = new LatchkeyLockRegistry(client1);
     final LatchkeyLockRegistry node2 = new LatchkeyLockRegistry(client2);
-    final String foo = Timing.name("foo");
+    final String foo = TestTime.name("foo");
     private final ExecutorService pool = Executors.newCachedThreadPool();
 
     /** A new participant on the backend under test. */
@@ -152,7 +153,7 @@ abstract class LockRegistryContract {
         Thread.sleep(100);
         assertFalse(outcome.isDone(), "it waits while node 2 holds");
         waiter.interrupt();
-        waiter.join(Timing.scaled(Duration.ofSeconds(5)).toMillis());
+        waiter.join(TestTime.scaled(Duration.ofSeconds(5)).toMillis());
         assertTrue(outcome.getNow(null) instanceof InterruptedException, String.valueOf(outcome.getNow(null)));
         node2.obtain(foo).unlock();
         assertFalse(heldInBackend(foo), "the interrupted waiter took nothing");
@@ -237,7 +238,7 @@ abstract class LockRegistryContract {
         Thread.sleep(100);
         assertFalse(locked.get());
         lock1.unlock();
-        second.get(Timing.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+        second.get(TestTime.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
         assertTrue(locked.get());
     }
 
@@ -281,7 +282,7 @@ abstract class LockRegistryContract {
         DistributedLock lock2 = node2.obtain(foo);
         assertTrue(lock1.tryLock(Duration.ZERO, Duration.ofMillis(100)));
         assertFalse(lock2.tryLock());
-        Timing.await("the hold expires in the backend", Duration.ofSeconds(5), () -> !heldInBackend(foo));
+        TestTime.await("the hold expires in the backend", Duration.ofSeconds(5), () -> !heldInBackend(foo));
         assertTrue(lock2.tryLock());
         CannotAcquireLockException e = assertThrows(CannotAcquireLockException.class, lock1::tryLock);
         assertTrue(e.getMessage().contains("ended while it was still locked"), e.getMessage());

@@ -9,8 +9,6 @@ import dev.latchkey.LockLostException;
 import dev.latchkey.LockUnavailableException;
 import dev.latchkey.LockView;
 import dev.latchkey.ReleaseOutcome;
-import dev.latchkey.spi.Grant;
-import dev.latchkey.spi.LockDriver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -280,55 +278,6 @@ final class DefectiveClients {
         @Override
         public Condition newCondition() {
             return inner.newCondition();
-        }
-    }
-
-    /** Forwards to a driver. */
-    static class ForwardingDriver implements LockDriver {
-        private final LockDriver inner;
-
-        ForwardingDriver(LockDriver inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public Set<Capability> capabilities() {
-            return inner.capabilities();
-        }
-
-        @Override
-        public String describe() {
-            return inner.describe();
-        }
-
-        @Override
-        public Grant acquire(String name, String token, long leaseMillis, long waitNanos) throws InterruptedException {
-            return inner.acquire(name, token, leaseMillis, waitNanos);
-        }
-
-        @Override
-        public boolean extend(String name, String token, long leaseMillis) {
-            return inner.extend(name, token, leaseMillis);
-        }
-
-        @Override
-        public boolean release(String name, String token) {
-            return inner.release(name, token);
-        }
-
-        @Override
-        public Optional<LockInfo> inspect(String name) {
-            return inner.inspect(name);
-        }
-
-        @Override
-        public boolean forceRelease(String name) {
-            return inner.forceRelease(name);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.latchkey.tck.selftest;
 
 import dev.latchkey.Capability;
 import dev.latchkey.LockClient;
+import dev.latchkey.spi.ForwardingLockDriver;
 import dev.latchkey.spi.Grant;
 import dev.latchkey.spi.LockDriver;
 import dev.latchkey.spi.LockEngine;
@@ -100,7 +101,7 @@ final class RefHarness implements TckHarness {
     }
 
     /** Stamps every grant with the time its reply arrived instead of when its request left. */
-    private static final class Restamping extends DefectiveClients.ForwardingDriver {
+    private static final class Restamping extends ForwardingLockDriver {
         private final LockEnvironment env;
 
         Restamping(LockDriver inner, LockEnvironment env) {
