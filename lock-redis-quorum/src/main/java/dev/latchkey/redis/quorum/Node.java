@@ -36,8 +36,11 @@ import java.util.function.Function;
 final class Node implements AutoCloseable {
     /** Requests to one node in flight at once: below Jedis' default pool of 8, one of which pub/sub takes. */
     static final int CALL_THREADS = 6;
-    /** Requests to one node waiting for a thread before new ones are refused (not sent). */
-    static final int BACKLOG = 64;
+    /**
+     * Requests to one node waiting for a thread before new ones are refused (not sent): room for a
+     * healthy node that is slow for a moment (an fsync), not for one that stopped answering.
+     */
+    static final int BACKLOG = 1024;
     private static final long FIRST_RETRY_MILLIS = 100;
     private static final long MAX_RETRY_MILLIS = 2_000;
     private static final AtomicInteger CLIENTS = new AtomicInteger();

@@ -43,7 +43,8 @@ import java.util.stream.Collectors;
  * <ol>
  *   <li><b>Acquire</b> on every node in parallel (one round trip): {@code acquire.lua} sets
  *       {@code <prefix>{name}:qlock} to {@code token#round} with a TTL of lease + drift, if free (or held by an
- *       earlier round of this same acquisition), and returns the node's fence. The round decides as soon as
+ *       earlier round of this same acquisition, never a later one: requests to one node may overtake each
+ *       other), and returns the node's fence. The round decides as soon as
  *       it can: Q nodes acquired, or Q can no longer be reached; it never waits for a straggler it does not need.</li>
  *   <li><b>Commit the fencing token</b> (one more round trip): the token is the highest fence the round
  *       read, plus one; {@code commit.lua} raises every node's fence to it, and counts where the round
@@ -76,14 +77,19 @@ import java.util.stream.Collectors;
  * {@link #release} answers true when Q nodes released it. When too few nodes answered to tell, either
  * call throws {@link LockUnavailableException}: the outcome is unknown and the engine treats it so.
  *
- * <p><b>Waiting</b> is event driven: a failed round whose lock has a majority holder (or is split
- * between contenders) subscribes on every node ({@link QuorumWakeHub}, one multiplexed pub/sub
- * connection per node and client), attempts again, and then sleeps until a release message arrives
- * from any node, but never longer than the time until a majority of the blocking keys expire, the
- * remaining wait, or the fallback interval that covers lost messages. A split vote (no majority
- * holder: contenders each took some nodes) is retried after a short random backoff, which doubles per
- * split, also in a single attempt ({@code wait = 0}): a split lock is not held by anyone, and one of
- * the contenders must win it. A single attempt gives up after {@value #SPLIT_RETRIES} splits.
+ * <p><b>Waiting</b> is event driven: a failed round whose lock has a majority holder subscribes on
+ * every node ({@link QuorumWakeHub}, one multiplexed pub/sub connection per node and client),
+ * attempts again, and then sleeps until a release message arrives from any node, but never longer
+ * than the time until a majority of the blocking keys expire, the remaining wait, or the fallback
+ * interval that covers lost messages. A <b>split vote</b> (no majority holder: contenders each took
+ * some nodes, and undid them) is different: nobody holds the lock and one of the contenders must win
+ * it, so each retries by itself after a random backoff whose window doubles per split up to 32 ms; a
+ * contender that saw one of higher priority (a pseudo-random order of the tokens, new with every
+ * acquisition) waits a whole window first, so the contest converges. Their undo sends no wake-up,
+ * which would only herd them. A single attempt ({@code wait = 0}) retries split votes for at most
+ * {@link #SPLIT_BUDGET_NANOS} (250 ms): it gives up on a lock that is held, not on one that is being
+ * contended. This is the one place where the driver retries on a timer; it ends when a contender wins
+ * or, if only leftovers of abandoned rounds split the nodes, when they expire.
  *
  * <p>Keys, all sharing the hash tag {@code {name}}: {@code <prefix>{name}:qlock} (the holder's value,
  * with the TTL), {@code <prefix>{name}:qfence} (the last fencing token committed on that node, with no
@@ -112,10 +118,12 @@ final class QuorumLockDriver implements LockDriver {
     static final int DRIFT_PERCENT = 1;
     /** ... plus this, in ms. */
     static final int DRIFT_MILLIS = 2;
-    /** How many split votes in a row a single attempt retries before it gives up. */
-    static final int SPLIT_RETRIES = 6;
-    /** The first split backoff's upper bound, in microseconds; it doubles per split. */
-    private static final long SPLIT_BACKOFF_MICROS = 2_000;
+    /** How long a single attempt ({@code wait = 0}) goes on retrying split votes before it gives up. */
+    static final long SPLIT_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** The first split backoff window, in microseconds; it doubles per split ... */
+    private static final long SPLIT_BACKOFF_MICROS = 1_000;
+    /** ... this many times at most (a window of 32 ms). */
+    private static final int SPLIT_BACKOFF_DOUBLINGS = 5;
     /** How long an unused subscription is kept, so that a busy lock does not resubscribe per acquisition. */
     private static final Duration LINGER = Duration.ofSeconds(2);
 
@@ -129,8 +137,11 @@ final class QuorumLockDriver implements LockDriver {
         LATE
     }
 
-    /** A round's result: a grant, or why not and when another attempt is worth making (ms, -1: unknown). */
-    private record Round(Grant grant, Miss miss, long retryMillis) {
+    /**
+     * A round's result: a grant, or why not and when another attempt is worth making (ms, -1: unknown);
+     * {@code yielded}: a split in which this acquisition saw a contender of higher priority.
+     */
+    private record Round(Grant grant, Miss miss, long retryMillis, boolean yielded) {
     }
 
     private final List<Node> nodes;
@@ -238,11 +249,12 @@ final class QuorumLockDriver implements LockDriver {
                 }
                 long left = waitNanos == Long.MAX_VALUE ? Long.MAX_VALUE : waitNanos - (ticker.nanoTime() - start);
                 splits = r.miss() == Miss.SPLIT ? splits + 1 : 0;
-                if (splits > 0 && splits <= SPLIT_RETRIES && (waitNanos == 0 || left > 0)) {
-                    // Nobody holds it: one of the contenders must win it. A random, doubling backoff separates
-                    // them; a plain sleep, because the other contenders' undo messages must not cut it short.
-                    long nap = TimeUnit.MICROSECONDS.toNanos(ThreadLocalRandom.current().nextLong(SPLIT_BACKOFF_MICROS << (splits - 1)));
-                    TimeUnit.NANOSECONDS.sleep(waitNanos == 0 ? nap : Math.min(nap, left));
+                boolean budget = waitNanos == 0 ? ticker.nanoTime() - start < SPLIT_BUDGET_NANOS : left > 0;
+                if (splits > 0 && budget) {
+                    // Nobody holds it: one of the contenders must win it. Each retries by itself (their undo sends
+                    // no wake-up, which would only herd them) after a random backoff that doubles up to a cap; a
+                    // contender that saw one of higher priority backs off longer, so the contest converges.
+                    TimeUnit.NANOSECONDS.sleep(Math.min(splitBackoff(splits, r.yielded()), waitNanos == 0 ? Long.MAX_VALUE : left));
                     continue;
                 }
                 if (left <= 0) {
@@ -281,7 +293,8 @@ final class QuorumLockDriver implements LockDriver {
         long validUntil = sent + TimeUnit.MILLISECONDS.toNanos(leaseMillis);
         String ttl = Long.toString(leaseMillis + driftMillis(leaseMillis));
         List<String> lockKeys = List.of(lockKey(name), fenceKey(name));
-        Fanout<List<Object>> acquire = Fanout.send(nodes, port -> port.eval(ACQUIRE, lockKeys, List.of(token, value, ttl)));
+        String number = Integer.toString(round);
+        Fanout<List<Object>> acquire = Fanout.send(nodes, port -> port.eval(ACQUIRE, lockKeys, List.of(token, number, ttl)));
         int acquired = 0;
         long maxFence = 0;
         Map<String, Integer> owners = new HashMap<>();
@@ -311,25 +324,58 @@ final class QuorumLockDriver implements LockDriver {
                 long fencingToken = maxFence + 1;
                 if (commit(name, value, fencingToken, validUntil) && ticker.nanoTime() - validUntil < 0) {
                     acquire.cancelUnstarted();
-                    return new Round(new Grant(fencingToken, sent), null, 0);
+                    return new Round(new Grant(fencingToken, sent), null, 0, false);
                 }
                 undo(acquire, name, value, true);
-                return new Round(null, Miss.LATE, 0);
+                return new Round(null, Miss.LATE, 0, false);
             }
         } catch (InterruptedException e) {
             undo(acquire, name, value, true);
             throw e;
         }
         boolean held = owners.values().stream().anyMatch(c -> c >= quorum);
-        undo(acquire, name, value, !held); // a majority holder keeps the lock: waking waiters would only make them spin
+        int answered = freeIn.size();
+        // No wake-up: a majority holder keeps the lock (waking its waiters would only make them spin), and
+        // the other contenders of a split vote retry by themselves.
+        undo(acquire, name, value, false);
         if (failures.size() > nodes.size() - quorum) {
             throw new LockUnavailableException("redis-quorum: acquiring '" + name + "': " + failures.size() + " of " + nodes.size()
                     + " nodes failed, so no majority can answer (the outcome on them is unknown): " + String.join("; ", failures));
         }
-        int answered = freeIn.size();
         Collections.sort(freeIn);
         long retry = answered >= quorum ? freeIn.get(quorum - 1) : -1; // when a majority could be free
-        return new Round(null, held ? Miss.HELD : answered >= quorum ? Miss.SPLIT : Miss.LATE, retry);
+        boolean yielded = owners.keySet().stream().anyMatch(other -> outranks(other, token));
+        return new Round(null, held ? Miss.HELD : answered >= quorum ? Miss.SPLIT : Miss.LATE, retry, yielded);
+    }
+
+    /**
+     * The pause after the {@code splits}-th split vote in a row: random within a window that doubles per
+     * split up to a cap; a contender that yielded waits a whole window first, so it comes after every
+     * contender that did not.
+     */
+    static long splitBackoff(int splits, boolean yielded) {
+        long window = TimeUnit.MICROSECONDS.toNanos(SPLIT_BACKOFF_MICROS << Math.min(splits - 1, SPLIT_BACKOFF_DOUBLINGS));
+        long nap = ThreadLocalRandom.current().nextLong(window);
+        return yielded ? window + 2 * nap : nap;
+    }
+
+    /**
+     * Whether acquisition {@code a} has priority over {@code b} in a split vote: a pseudo-random order of
+     * the tokens (a hash, then the text), the same in every client, and new with every acquisition, so no
+     * client is favoured for good.
+     */
+    static boolean outranks(String a, String b) {
+        int ha = mix(a.hashCode());
+        int hb = mix(b.hashCode());
+        return ha != hb ? ha < hb : a.compareTo(b) < 0;
+    }
+
+    private static int mix(int h) { // the MurmurHash3 finaliser: nearby tokens get unrelated priorities
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        return h ^ (h >>> 16);
     }
 
     /** Phase two: raises the fence to the token everywhere; true once Q nodes recorded it while holding the round. */
@@ -364,7 +410,7 @@ final class QuorumLockDriver implements LockDriver {
             call.result.whenComplete((reply, failure) -> {
                 boolean mayHold = failure != null ? !NodeCall.wasNotSent(failure) : (Long) reply.get(0) == 1L;
                 if (mayHold && !closed.get()) {
-                    call.node().call(port -> port.eval(UNDO, lock, args)); // best effort: the TTL ends what it misses
+                                call.node().call(port -> port.eval(UNDO, lock, args)); // best effort: the TTL ends what it misses
                 }
             });
         }
