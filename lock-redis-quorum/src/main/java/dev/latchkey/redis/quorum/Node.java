@@ -4,12 +4,14 @@ import dev.latchkey.redis.common.RedisPort;
 import dev.latchkey.redis.common.RedisPorts;
 import dev.latchkey.redis.common.RedisSettings;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -26,7 +28,8 @@ import java.util.function.Function;
  * instead of piling up and landing, stale, when the node comes back. Pub/sub (SUBSCRIBE and
  * UNSUBSCRIBE) runs on a separate single-thread lane, so that the two stay in the order they were
  * asked for. A node that cannot be reached when the client opens (or later, before its first
- * connection) is connected lazily: requests fail fast without being sent, and a connection is tried
+ * connection) is connected lazily by the first request that needs it, which the node's other requests
+ * wait for; after a failed attempt, requests fail fast without being sent until a connection is tried
  * again after a growing pause (at most {@link #MAX_RETRY_MILLIS}). Once connected, the client
  * library reconnects by itself.
  *
@@ -51,7 +54,9 @@ final class Node implements AutoCloseable {
     private final ThreadPoolExecutor calls;
     private final ThreadPoolExecutor lane;
     private final AtomicReference<RedisPort> port = new AtomicReference<>();
-    private final AtomicBoolean connecting = new AtomicBoolean();
+    /** The connection attempt in progress, if any: the node's other threads wait for it rather than fail. */
+    private final AtomicReference<CompletableFuture<RedisPort>> connecting = new AtomicReference<>();
+    private final long connectWaitMillis;
     private volatile long retryAt = System.nanoTime();
     private volatile long retryMillis = FIRST_RETRY_MILLIS;
     private volatile String lastFailure = "not connected yet";
@@ -62,6 +67,7 @@ final class Node implements AutoCloseable {
         this.index = index;
         this.settings = settings;
         this.listener = listener;
+        this.connectWaitMillis = 2 * settings.timeout().toMillis(); // connect, then PING
         String id = "latchkey-quorum-" + CLIENTS.incrementAndGet() + "-node" + index;
         this.calls = new ThreadPoolExecutor(CALL_THREADS, CALL_THREADS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(BACKLOG), daemon(id));
@@ -117,28 +123,53 @@ final class Node implements AutoCloseable {
         if (closed) {
             throw new NodeCall.NotSent(address() + ": the lock client is closed");
         }
-        if (System.nanoTime() - retryAt < 0 || !connecting.compareAndSet(false, true)) {
-            throw new NodeCall.NotSent(address() + " is not connected (" + lastFailure + ")");
+        CompletableFuture<RedisPort> attempt = connecting.get();
+        if (attempt == null) {
+            if (System.nanoTime() - retryAt < 0) {
+                throw new NodeCall.NotSent(address() + " is not connected (" + lastFailure + ")");
+            }
+            CompletableFuture<RedisPort> mine = new CompletableFuture<>();
+            if (connecting.compareAndSet(null, mine)) {
+                connect(mine);
+                attempt = mine;
+            } else {
+                attempt = connecting.get();
+            }
+        }
+        if (attempt == null) {
+            return port(); // an attempt ended meanwhile: look again
         }
         try {
-            p = RedisPorts.open(settings);
+            return attempt.get(connectWaitMillis, TimeUnit.MILLISECONDS); // another thread of this node is connecting
+        } catch (ExecutionException e) {
+            throw new NodeCall.NotSent(address() + " could not be connected: " + lastFailure, e.getCause());
+        } catch (TimeoutException e) {
+            throw new NodeCall.NotSent(address() + " is not connected yet");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeCall.NotSent(address() + ": interrupted while connecting");
+        }
+    }
+
+    private void connect(CompletableFuture<RedisPort> attempt) {
+        try {
+            RedisPort p = RedisPorts.open(settings);
             p.onMessage(listener);
             port.set(p);
             if (closed) {
                 closePort();
-                throw new NodeCall.NotSent(address() + ": the lock client is closed");
+                attempt.completeExceptionally(new NodeCall.NotSent(address() + ": the lock client is closed"));
+                return;
             }
             retryMillis = FIRST_RETRY_MILLIS;
-            return p;
-        } catch (NodeCall.NotSent e) {
-            throw e;
+            attempt.complete(p);
         } catch (RuntimeException e) {
             lastFailure = String.valueOf(e.getMessage());
             retryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryMillis);
             retryMillis = Math.min(MAX_RETRY_MILLIS, retryMillis * 2);
-            throw new NodeCall.NotSent(address() + " could not be connected: " + lastFailure, e);
+            attempt.completeExceptionally(e);
         } finally {
-            connecting.set(false);
+            connecting.set(null);
         }
     }
 

@@ -205,8 +205,12 @@ final class QuorumLockDriver implements LockDriver {
                 }
             }
             if (ok < driver.quorum) {
-                throw new LockUnavailableException("redis-quorum: only " + ok + " of " + settings.size() + " nodes could be reached, "
-                        + driver.quorum + " needed" + (failures.isEmpty() ? "" : ": " + String.join("; ", failures)));
+                String why = failures.size() + " of " + settings.size() + " nodes could not be reached";
+                if (failures.size() <= settings.size() - driver.quorum) {
+                    why = "only " + ok + " of " + settings.size() + " nodes answered within " + TimeUnit.NANOSECONDS.toMillis(driver.callNanos) + " ms";
+                }
+                throw new LockUnavailableException("redis-quorum: " + why + "; a majority of " + driver.quorum + " is needed"
+                        + (failures.isEmpty() ? "" : ": " + String.join("; ", failures)));
             }
             return driver;
         } catch (RuntimeException e) {
@@ -298,19 +302,23 @@ final class QuorumLockDriver implements LockDriver {
         int acquired = 0;
         long maxFence = 0;
         Map<String, Integer> owners = new HashMap<>();
-        List<Long> freeIn = new ArrayList<>(); // per answering node: ms until it could be free
+        int answered = 0;
+        List<Long> freeIn = new ArrayList<>(); // per node that did not fail: ms until it could be free
         List<String> failures = new ArrayList<>();
+        boolean timedOut = false;
         try {
             while (acquired < quorum && acquired + acquire.pending() >= quorum) {
                 Fanout.Reply<List<Object>> reply = acquire.next(validUntil, ticker::nanoTime);
                 if (reply == null) {
-                    break; // the validity ran out before a majority answered
+                    timedOut = true; // the validity ran out before a majority answered
+                    break;
                 }
                 if (!reply.ok()) {
                     failures.add(reply.failure().getMessage());
                     continue;
                 }
                 List<Object> v = reply.value();
+                answered++;
                 maxFence = Math.max(maxFence, (Long) v.get(1));
                 if ((Long) v.get(0) == 1L) {
                     acquired++;
@@ -323,7 +331,7 @@ final class QuorumLockDriver implements LockDriver {
             if (acquired >= quorum) {
                 long fencingToken = maxFence + 1;
                 if (commit(name, value, fencingToken, validUntil) && ticker.nanoTime() - validUntil < 0) {
-                    acquire.cancelUnstarted();
+                    // Requests still on their way may take their nodes too: more copies of a valid hold.
                     return new Round(new Grant(fencingToken, sent), null, 0, false);
                 }
                 undo(acquire, name, value, true);
@@ -334,7 +342,6 @@ final class QuorumLockDriver implements LockDriver {
             throw e;
         }
         boolean held = owners.values().stream().anyMatch(c -> c >= quorum);
-        int answered = freeIn.size();
         // No wake-up: a majority holder keeps the lock (waking its waiters would only make them spin), and
         // the other contenders of a split vote retry by themselves.
         undo(acquire, name, value, false);
@@ -342,10 +349,16 @@ final class QuorumLockDriver implements LockDriver {
             throw new LockUnavailableException("redis-quorum: acquiring '" + name + "': " + failures.size() + " of " + nodes.size()
                     + " nodes failed, so no majority can answer (the outcome on them is unknown): " + String.join("; ", failures));
         }
+        for (int i = 0; i < acquire.pending(); i++) {
+            freeIn.add(0L); // not heard from: it may be free now
+        }
         Collections.sort(freeIn);
-        long retry = answered >= quorum ? freeIn.get(quorum - 1) : -1; // when a majority could be free
+        long retry = freeIn.size() >= quorum ? freeIn.get(quorum - 1) : -1; // when a majority could be free
         boolean yielded = owners.keySet().stream().anyMatch(other -> outranks(other, token));
-        return new Round(null, held ? Miss.HELD : answered >= quorum ? Miss.SPLIT : Miss.LATE, retry, yielded);
+        // Too few answers to tell a holder from a split (a node failed, the others did not give us a
+        // majority): wait as for a holder, for its release or the time its keys need to expire.
+        Miss miss = held ? Miss.HELD : answered >= quorum ? Miss.SPLIT : timedOut ? Miss.LATE : Miss.HELD;
+        return new Round(null, miss, retry, yielded);
     }
 
     /**
@@ -429,10 +442,9 @@ final class QuorumLockDriver implements LockDriver {
         if (t.yes + t.unknown >= quorum) {
             throw t.unavailable();
         }
-        if (t.yes + t.unknown > 0) {
-            // Lost: the copies a minority still holds would only keep others out until they expire.
-            Fanout.send(nodes, port -> port.eval(RELEASE, List.of(lockKey(name)), List.of(token, channel(name))));
-        }
+        // Lost: copies that a minority may still hold (some may not have answered yet) would only keep
+        // others out until they expire.
+        Fanout.send(nodes, port -> port.eval(RELEASE, List.of(lockKey(name)), List.of(token, channel(name))));
         return false;
     }
 
@@ -529,7 +541,8 @@ final class QuorumLockDriver implements LockDriver {
             List<Long> ttls = e.getValue();
             if (ttls.size() >= quorum) {
                 ttls.sort(Collections.reverseOrder());
-                long remaining = Math.max(0, ttls.get(quorum - 1) - DRIFT_MILLIS); // while a majority still holds it
+                // While a majority still holds it, less the drift allowance the nodes were given on top of the lease.
+                long remaining = Math.max(0, (ttls.get(quorum - 1) - DRIFT_MILLIS) * 100 / (100 + DRIFT_PERCENT));
                 return Optional.of(new LockInfo(name, e.getKey(), fence, Duration.ofMillis(remaining), -1));
             }
         }

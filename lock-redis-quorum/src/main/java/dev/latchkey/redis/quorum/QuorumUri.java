@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,7 +17,8 @@ import java.util.regex.Pattern;
  * {@link RedisSettings} per node. {@link URI} does not parse a comma-separated authority into a host
  * (it keeps it as a registry-based authority), so the host list is split here: each node gets a URI
  * of its own with the same user-info, database and options, which {@link RedisSettings#parse} reads.
- * Messages never show the password.
+ * Messages never show the password. IPv6 literals cannot appear in such a list ({@link URI} rejects
+ * brackets outside a single-host authority): use host names.
  *
  * <p>Immutable and thread-safe.
  *
@@ -30,7 +30,6 @@ record QuorumUri(List<RedisSettings> nodes, Duration lease, Duration fallback) {
     /** The options this backend adds to {@link RedisSettings#COMMON_OPTIONS}. */
     static final Set<String> OPTIONS = Set.of("fallback");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?");
-    private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.]+]");
 
     static QuorumUri parse(URI uri, Duration defaultLease, Duration defaultFallback) {
         if (uri == null || !RedisQuorumLockProvider.SCHEME.equalsIgnoreCase(uri.getScheme())) {
@@ -82,23 +81,12 @@ record QuorumUri(List<RedisSettings> nodes, Duration lease, Duration fallback) {
                 throw new IllegalArgumentException("the " + what + " has an empty entry at position " + (i + 1)
                         + "; expected host:port,host:port,...");
             }
-            String host;
-            String port;
-            if (entry.startsWith("[")) {
-                int close = entry.indexOf(']');
-                host = close < 0 ? entry : entry.substring(0, close + 1);
-                port = close < 0 || close == entry.length() - 1 ? null : entry.substring(close + 1);
-                if (close < 0 || !IPV6.matcher(host).matches() || port != null && !port.startsWith(":")) {
-                    throw new IllegalArgumentException("the " + what + " has a malformed entry '" + entry + "'");
-                }
-                port = port == null ? null : port.substring(1);
-            } else {
-                int colon = entry.indexOf(':');
-                host = colon < 0 ? entry : entry.substring(0, colon);
-                port = colon < 0 ? null : entry.substring(colon + 1);
-                if (!HOST.matcher(host).matches()) {
-                    throw new IllegalArgumentException("the " + what + " has a malformed host '" + host + "' in entry '" + entry + "'");
-                }
+            int colon = entry.indexOf(':');
+            String host = colon < 0 ? entry : entry.substring(0, colon);
+            String port = colon < 0 ? null : entry.substring(colon + 1);
+            if (!HOST.matcher(host).matches()) {
+                throw new IllegalArgumentException("the " + what + " has a malformed host '" + host + "' in entry '" + entry
+                        + "' (a host name or an IPv4 address)");
             }
             int p = 6379;
             if (port != null) {
