@@ -87,8 +87,8 @@ import java.util.stream.Collectors;
  * contender that saw one of higher priority (a pseudo-random order of the tokens, new with every
  * acquisition) waits a whole window first, so the contest converges. Their undo sends no wake-up,
  * which would only herd them. A single attempt ({@code wait = 0}) retries split votes for at most
- * {@link #SPLIT_BUDGET_NANOS} (250 ms): it gives up on a lock that is held, not on one that is being
- * contended. This is the one place where the driver retries on a timer; it ends when a contender wins
+ * 250 ms or ten of its rounds, whichever is longer: it gives up on a lock that is held, not on one
+ * that is being contended. This is the one place where the driver retries on a timer; it ends when a contender wins
  * or, if only leftovers of abandoned rounds split the nodes, when they expire.
  *
  * <p>Keys, all sharing the hash tag {@code {name}}: {@code <prefix>{name}:qlock} (the holder's value,
@@ -118,12 +118,18 @@ final class QuorumLockDriver implements LockDriver {
     static final int DRIFT_PERCENT = 1;
     /** ... plus this, in ms. */
     static final int DRIFT_MILLIS = 2;
-    /** How long a single attempt ({@code wait = 0}) goes on retrying split votes before it gives up. */
+    /**
+     * How long a single attempt ({@code wait = 0}) goes on retrying split votes before it gives up: this
+     * long, or {@link #SPLIT_BUDGET_ROUNDS} of its rounds if the nodes are slower.
+     */
     static final long SPLIT_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    static final int SPLIT_BUDGET_ROUNDS = 10;
     /** The first split backoff window, in microseconds; it doubles per split ... */
     private static final long SPLIT_BACKOFF_MICROS = 1_000;
     /** ... this many times at most (a window of 32 ms). */
     private static final int SPLIT_BACKOFF_DOUBLINGS = 5;
+    /** The longest pause a woken waiter takes before its attempt (see {@link #acquire}). */
+    private static final long WAKE_JITTER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** How long an unused subscription is kept, so that a busy lock does not resubscribe per acquisition. */
     private static final Duration LINGER = Duration.ofSeconds(2);
 
@@ -139,9 +145,10 @@ final class QuorumLockDriver implements LockDriver {
 
     /**
      * A round's result: a grant, or why not and when another attempt is worth making (ms, -1: unknown);
-     * {@code yielded}: a split in which this acquisition saw a contender of higher priority.
+     * {@code yielded}: a split in which this acquisition saw a contender of higher priority; {@code nanos}:
+     * how long the round took.
      */
-    private record Round(Grant grant, Miss miss, long retryMillis, boolean yielded) {
+    private record Round(Grant grant, Miss miss, long retryMillis, boolean yielded, long nanos) {
     }
 
     private final List<Node> nodes;
@@ -253,7 +260,9 @@ final class QuorumLockDriver implements LockDriver {
                 }
                 long left = waitNanos == Long.MAX_VALUE ? Long.MAX_VALUE : waitNanos - (ticker.nanoTime() - start);
                 splits = r.miss() == Miss.SPLIT ? splits + 1 : 0;
-                boolean budget = waitNanos == 0 ? ticker.nanoTime() - start < SPLIT_BUDGET_NANOS : left > 0;
+                boolean budget = waitNanos == 0
+                        ? ticker.nanoTime() - start < Math.max(SPLIT_BUDGET_NANOS, SPLIT_BUDGET_ROUNDS * r.nanos())
+                        : left > 0;
                 if (splits > 0 && budget) {
                     // Nobody holds it: one of the contenders must win it. Each retries by itself (their undo sends
                     // no wake-up, which would only herd them) after a random backoff that doubles up to a cap; a
@@ -275,7 +284,12 @@ final class QuorumLockDriver implements LockDriver {
                 if (r.retryMillis() >= 0) {
                     nap = Math.min(nap, TimeUnit.MILLISECONDS.toNanos(r.retryMillis() + 1));
                 }
-                waiter.await(nap);
+                if (waiter.await(nap)) {
+                    // Woken by a release: every client's first waiter heard it at once. A pause of up to one round's
+                    // duration (at most a few ms) spreads them out, so that the first takes every node and the
+                    // others see it held, instead of all of them splitting the nodes between them.
+                    TimeUnit.NANOSECONDS.sleep(ThreadLocalRandom.current().nextLong(Math.max(1, Math.min(r.nanos(), WAKE_JITTER_NANOS))));
+                }
             }
         } finally {
             if (waiter != null) {
@@ -301,7 +315,7 @@ final class QuorumLockDriver implements LockDriver {
         Fanout<List<Object>> acquire = Fanout.send(nodes, port -> port.eval(ACQUIRE, lockKeys, List.of(token, number, ttl)));
         int acquired = 0;
         long maxFence = 0;
-        Map<String, Integer> owners = new HashMap<>();
+        Map<String, Integer> holders = new HashMap<>(); // by exact value: rounds of one acquisition are not one hold
         int answered = 0;
         List<Long> freeIn = new ArrayList<>(); // per node that did not fail: ms until it could be free
         List<String> failures = new ArrayList<>();
@@ -318,13 +332,17 @@ final class QuorumLockDriver implements LockDriver {
                     continue;
                 }
                 List<Object> v = reply.value();
+                if (!(v.size() == 2 && Long.valueOf(1).equals(v.get(0)) || v.size() == 4 && Long.valueOf(0).equals(v.get(0)))) {
+                    failures.add(reply.node().address() + ": an acquire reply of the wrong shape " + v); // never a grant
+                    continue;
+                }
                 answered++;
                 maxFence = Math.max(maxFence, (Long) v.get(1));
                 if ((Long) v.get(0) == 1L) {
                     acquired++;
                     freeIn.add(0L);
                 } else {
-                    owners.merge(owner((String) v.get(2)), 1, Integer::sum);
+                    holders.merge((String) v.get(2), 1, Integer::sum);
                     freeIn.add(Math.max(0, (Long) v.get(3)));
                 }
             }
@@ -332,16 +350,16 @@ final class QuorumLockDriver implements LockDriver {
                 long fencingToken = maxFence + 1;
                 if (commit(name, value, fencingToken, validUntil) && ticker.nanoTime() - validUntil < 0) {
                     // Requests still on their way may take their nodes too: more copies of a valid hold.
-                    return new Round(new Grant(fencingToken, sent), null, 0, false);
+                    return new Round(new Grant(fencingToken, sent), null, 0, false, 0);
                 }
                 undo(acquire, name, value, true);
-                return new Round(null, Miss.LATE, 0, false);
+                return new Round(null, Miss.LATE, 0, false, 0);
             }
         } catch (InterruptedException e) {
             undo(acquire, name, value, true);
             throw e;
         }
-        boolean held = owners.values().stream().anyMatch(c -> c >= quorum);
+        boolean held = holders.values().stream().anyMatch(c -> c >= quorum);
         // No wake-up: a majority holder keeps the lock (waking its waiters would only make them spin), and
         // the other contenders of a split vote retry by themselves.
         undo(acquire, name, value, false);
@@ -354,11 +372,11 @@ final class QuorumLockDriver implements LockDriver {
         }
         Collections.sort(freeIn);
         long retry = freeIn.size() >= quorum ? freeIn.get(quorum - 1) : -1; // when a majority could be free
-        boolean yielded = owners.keySet().stream().anyMatch(other -> outranks(other, token));
+        boolean yielded = holders.keySet().stream().anyMatch(other -> outranks(owner(other), token));
         // Too few answers to tell a holder from a split (a node failed, the others did not give us a
         // majority): wait as for a holder, for its release or the time its keys need to expire.
         Miss miss = held ? Miss.HELD : answered >= quorum ? Miss.SPLIT : timedOut ? Miss.LATE : Miss.HELD;
-        return new Round(null, miss, retry, yielded);
+        return new Round(null, miss, retry, yielded, ticker.nanoTime() - sent);
     }
 
     /**
@@ -402,7 +420,7 @@ final class QuorumLockDriver implements LockDriver {
             if (reply == null) {
                 return false;
             }
-            if (reply.ok() && (Long) reply.value().get(0) == 1L) {
+            if (reply.ok() && isOne(reply.value())) {
                 confirmed++;
             }
         }
@@ -421,7 +439,7 @@ final class QuorumLockDriver implements LockDriver {
                 continue;
             }
             call.result.whenComplete((reply, failure) -> {
-                boolean mayHold = failure != null ? !NodeCall.wasNotSent(failure) : (Long) reply.get(0) == 1L;
+                boolean mayHold = failure != null ? !NodeCall.wasNotSent(failure) : !Long.valueOf(0).equals(reply.get(0));
                 if (mayHold && !closed.get()) {
                                 call.node().call(port -> port.eval(UNDO, lock, args)); // best effort: the TTL ends what it misses
                 }
@@ -496,15 +514,15 @@ final class QuorumLockDriver implements LockDriver {
                 }
                 break;
             }
-            if (r.ok()) {
-                if ((Long) r.value().get(0) == 1L) {
+            if (r.ok() && r.value().size() == 1) {
+                if (isOne(r.value())) {
                     t.yes++;
                 } else {
                     t.no++;
                 }
             } else {
                 t.unknown++; // even a request never sent leaves unknown whether that node holds the token
-                t.failures.add(r.failure().getMessage());
+                t.failures.add(r.ok() ? r.node().address() + ": a reply of the wrong shape " + r.value() : r.failure().getMessage());
             }
         }
         return t;
@@ -559,7 +577,7 @@ final class QuorumLockDriver implements LockDriver {
         for (Fanout.Reply<List<Object>> r; (r = f.nextUninterruptibly(deadline, ticker::nanoTime)) != null; ) {
             if (r.ok()) {
                 answered++;
-                any |= (Long) r.value().get(0) == 1L;
+                any |= isOne(r.value());
             }
         }
         if (answered < nodes.size()) {
@@ -575,6 +593,11 @@ final class QuorumLockDriver implements LockDriver {
             hub.close();
             nodes.forEach(Node::close);
         }
+    }
+
+    /** Whether a one-element script reply says yes; anything else (including a reply of the wrong shape) is no. */
+    private static boolean isOne(List<Object> reply) {
+        return reply.size() == 1 && Long.valueOf(1).equals(reply.get(0));
     }
 
     // ---- names ----

@@ -52,11 +52,16 @@ final class QuorumWakeHub implements AutoCloseable {
             wakeups.release();
         }
 
-        /** Sleeps until woken or {@code nanos} elapse; wake-ups that piled up meanwhile are covered by the one attempt that follows. */
-        void await(long nanos) throws InterruptedException {
+        /**
+         * Sleeps until woken or {@code nanos} elapse; wake-ups that piled up meanwhile are covered by the one
+         * attempt that follows. Returns whether it was woken.
+         */
+        boolean await(long nanos) throws InterruptedException {
             if (wakeups.tryAcquire(Math.max(0, nanos), TimeUnit.NANOSECONDS)) {
                 wakeups.drainPermits();
+                return true;
             }
+            return false;
         }
 
         /** Takes and reports wake-ups received but not yet acted on. */
