@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -96,8 +97,9 @@ import java.util.stream.Collectors;
  * TTL: about 80 bytes per name ever used, per node), channel {@code <prefix>{name}:qwake}. They differ
  * from redis-lua's, so the two backends never misread each other's keys.
  *
- * <p>Thread-safe. The driver holds no mutable state of its own beyond its nodes and its hub; each
- * call's tally of replies is confined to the calling thread.
+ * <p>Thread-safe. The driver's own mutable state is the set of a grant's acquire requests still on
+ * their way ({@link #trackStragglers}), a concurrent map whose entries leave as the requests answer;
+ * the nodes and the hub own the rest; each call's tally of replies is confined to the calling thread.
  */
 final class QuorumLockDriver implements LockDriver {
 
@@ -160,6 +162,8 @@ final class QuorumLockDriver implements LockDriver {
     private final QuorumWakeHub hub;
     private final String description;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Acquire requests of granted rounds still on their way, by token (see {@link #trackStragglers}). */
+    private final Map<String, Set<NodeCall<List<Object>>>> stragglers = new ConcurrentHashMap<>();
 
     private QuorumLockDriver(List<RedisSettings> settings, Duration fallback, Ticker ticker) {
         this.quorum = settings.size() / 2 + 1;
@@ -350,6 +354,7 @@ final class QuorumLockDriver implements LockDriver {
                 long fencingToken = maxFence + 1;
                 if (commit(name, value, fencingToken, validUntil) && ticker.nanoTime() - validUntil < 0) {
                     // Requests still on their way may take their nodes too: more copies of a valid hold.
+                    trackStragglers(token, acquire);
                     return new Round(new Grant(fencingToken, sent), null, 0, false, 0);
                 }
                 undo(acquire, name, value, true);
@@ -447,6 +452,43 @@ final class QuorumLockDriver implements LockDriver {
         }
     }
 
+    // ---- stragglers of a grant ----
+
+    /**
+     * Remembers the acquire requests of a granted round still on their way when it was granted, until
+     * they answer. A release of the token that finds one of them still pending releases that node again
+     * once it has answered, so that a request which lands after the release does not leave a copy behind
+     * for a whole lease. (A request whose call failed may still land later; its TTL ends that copy.)
+     */
+    private void trackStragglers(String token, Fanout<List<Object>> acquire) {
+        for (NodeCall<List<Object>> call : acquire.calls()) {
+            if (!call.result.isDone()) {
+                stragglers.computeIfAbsent(token, k -> ConcurrentHashMap.newKeySet()).add(call);
+                call.result.whenComplete((reply, failure) -> stragglers.computeIfPresent(token, (k, calls) -> {
+                    calls.remove(call);
+                    return calls.isEmpty() ? null : calls;
+                }));
+            }
+        }
+    }
+
+    /** For a release: the token's pending stragglers release their nodes again once they have answered. */
+    private void releaseStragglersLater(String name, String token) {
+        Set<NodeCall<List<Object>>> pending = stragglers.remove(token);
+        if (pending == null) {
+            return; // every request of the grant has answered, so this release reaches each node after it
+        }
+        List<String> lock = List.of(lockKey(name));
+        List<String> args = List.of(token, channel(name));
+        for (NodeCall<List<Object>> call : pending) {
+            call.result.whenComplete((reply, failure) -> {
+                if (!closed.get() && (failure == null ? !Long.valueOf(0).equals(reply.get(0)) : !NodeCall.wasNotSent(failure))) {
+                    call.node().call(port -> port.eval(RELEASE, lock, args));
+                }
+            });
+        }
+    }
+
     // ---- extend and release ----
 
     @Override
@@ -469,6 +511,7 @@ final class QuorumLockDriver implements LockDriver {
     @Override
     public boolean release(String name, String token) {
         ensureOpen();
+        releaseStragglersLater(name, token); // before this release is sent: see trackStragglers
         Tally t = tally("release", name, port -> port.eval(RELEASE, List.of(lockKey(name)), List.of(token, channel(name))));
         if (t.yes >= quorum) {
             return true;

@@ -1,6 +1,7 @@
 package dev.latchkey.redis.quorum;
 
 import static dev.latchkey.redis.quorum.TestQuorum.eventually;
+import static dev.latchkey.redis.quorum.TestQuorum.fenceOn;
 import static dev.latchkey.redis.quorum.TestQuorum.holderOn;
 import static dev.latchkey.redis.quorum.TestQuorum.name;
 import static dev.latchkey.redis.quorum.TestQuorum.scaledMillis;
@@ -284,6 +285,32 @@ class FaultTest {
             Grant ok = d.acquire(name, "tok2", 5_000, TimeUnit.SECONDS.toNanos(2)); // past any straggler of the first
             assertNotNull(ok, "with a lease that outlasts the round trips it is granted");
             assertTrue(d.release(name, "tok2"));
+        }
+    }
+
+    /**
+     * A grant's request to a slow node lands after the release (Jedis sends them on different connections,
+     * so they can overtake each other): it must not leave a copy there for the whole lease. The proxy holds
+     * the acquisition for 300 ms, and the release, sent 100 ms later without delay, overtakes it every time. (Lettuce
+     * sends both on one connection, in order, so the release always comes second.)
+     */
+    @Test
+    void stragglerOfAGrant_landingAfterTheRelease_isReleasedToo() throws Exception {
+        List<RedisServer> s = start(3);
+        String name = name("straggler");
+        List<TcpProxy> own = proxiesFor(s);
+        try (LockClient c = openVia(own, "jedis", "timeout=2s")) {
+            c.lock(name("warm")).tryAcquire().orElseThrow().release(); // connected before the fault
+            own.get(2).delay(Duration.ofMillis(300));
+            Lease lease = c.lock(name).tryAcquire(Duration.ZERO, Duration.ofSeconds(30)).orElseThrow(); // granted by nodes 0 and 1
+            Thread.sleep(100); // the requests to node 2 have reached the proxy, which holds them until 300 ms
+            own.get(2).delay(Duration.ZERO); // what is sent from now on is not held
+            lease.release();
+            assertNull(holderOn(s.get(2), name), "the acquisition has not reached the slow node yet");
+            assertTrue(fenceOn(s.get(2), name) < lease.fencingToken(), "the grant's requests to node 2 are still held");
+            assertTrue(eventually(() -> fenceOn(s.get(2), name) == lease.fencingToken()), "the held requests landed");
+            Thread.sleep(200);
+            assertNull(holderOn(s.get(2), name), "the slow node kept a copy of a released hold");
         }
     }
 }
