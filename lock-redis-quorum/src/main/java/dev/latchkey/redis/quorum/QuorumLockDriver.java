@@ -89,8 +89,10 @@ import java.util.stream.Collectors;
  * acquisition) waits a whole window first, so the contest converges. Their undo sends no wake-up,
  * which would only herd them. A single attempt ({@code wait = 0}) retries split votes for at most
  * 250 ms or ten of its rounds, whichever is longer: it gives up on a lock that is held, not on one
- * that is being contended. This is the one place where the driver retries on a timer; it ends when a contender wins
- * or, if only leftovers of abandoned rounds split the nodes, when they expire.
+ * that is being contended. This is the one place where the driver retries on a timer; it ends when a
+ * contender wins or, if only leftovers of abandoned rounds split the nodes, when they expire. A waiter
+ * woken by a release pauses for up to one round's duration (at most 5 ms) before its attempt, so that
+ * the first waiters of several clients, woken by the same release, do not all split the nodes.
  *
  * <p>Keys, all sharing the hash tag {@code {name}}: {@code <prefix>{name}:qlock} (the holder's value,
  * with the TTL), {@code <prefix>{name}:qfence} (the last fencing token committed on that node, with no
@@ -278,7 +280,9 @@ final class QuorumLockDriver implements LockDriver {
                     return null;
                 }
                 if (r.miss() == Miss.LATE) {
-                    continue; // the nodes were slow, not taken: try again at once (a round lasts at least its validity)
+                    // The nodes were slow or lost the round's keys, not taken by anyone: try again soon.
+                    TimeUnit.NANOSECONDS.sleep(Math.min(splitBackoff(1, false), left));
+                    continue;
                 }
                 if (waiter == null) {
                     waiter = hub.join(channel); // confirmed by a majority before the next attempt: no lost wake-up
@@ -358,7 +362,7 @@ final class QuorumLockDriver implements LockDriver {
                     return new Round(new Grant(fencingToken, sent), null, 0, false, 0);
                 }
                 undo(acquire, name, value, true);
-                return new Round(null, Miss.LATE, 0, false, 0);
+                return new Round(null, Miss.LATE, 0, false, ticker.nanoTime() - sent);
             }
         } catch (InterruptedException e) {
             undo(acquire, name, value, true);
