@@ -6,12 +6,12 @@ import dev.latchkey.redis.common.RedisSettings;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -23,9 +23,10 @@ import java.util.function.Function;
  *
  * <p>Design note. Every request to a node runs on that node's own small pool, so a node that hangs
  * (paused, black-holed, slow) occupies only its own threads and delays no decision that a majority
- * of the others can make. The pool's queue is bounded: when a node stops answering, its backlog
- * fills within a moment and further requests fail at once without being sent ({@link NodeCall.NotSent})
- * instead of piling up and landing, stale, when the node comes back. Pub/sub (SUBSCRIBE and
+ * of the others can make. The pool's queue is bounded, with room for a healthy node that stalls for a
+ * moment (an fsync), not for one that stopped answering: beyond it, requests fail at once without
+ * being sent ({@link NodeCall.NotSent}). (The driver also drops the acquire requests still queued when
+ * their round is decided, so they never land, stale, when the node comes back.) Pub/sub (SUBSCRIBE and
  * UNSUBSCRIBE) runs on a separate single-thread lane, so that the two stay in the order they were
  * asked for. A node that cannot be reached when the client opens (or later, before its first
  * connection) is connected lazily by the first request that needs it, which the node's other requests

@@ -35,6 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * fault is a clear {@link LockUnavailableException}; neither ever grants a lock twice.
  */
 class FaultTest {
+    /** A node timeout (scaled); a call that must not wait for a hanging node finishes within it. */
+    private static final long TIMEOUT_MS = scaledMillis(1_000);
     private final List<RedisServer> nodes = new ArrayList<>();
     private final List<TcpProxy> proxies = new ArrayList<>();
 
@@ -119,7 +121,7 @@ class FaultTest {
     void nodePausedMidHold_callsAreDecidedByTheOthers_withoutWaitingForIt(String client) throws Exception {
         List<RedisServer> s = start(3);
         String name = name("paused");
-        try (LockClient c = TestQuorum.open(s, client, "timeout=1s")) {
+        try (LockClient c = TestQuorum.open(s, client, "timeout=" + TIMEOUT_MS + "ms")) {
             Lease lease = c.lock(name).acquire(Duration.ofSeconds(30));
             s.get(1).pause();
             try {
@@ -129,7 +131,7 @@ class FaultTest {
                 other.release();
                 assertEquals(ReleaseOutcome.RELEASED, lease.release());
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                assertTrue(ms < 1_000, "four quorum calls took " + ms + " ms: they waited for the paused node's 1 s timeout");
+                assertTrue(ms < TIMEOUT_MS, "four quorum calls took " + ms + " ms: they waited for the paused node's " + TIMEOUT_MS + " ms timeout");
             } finally {
                 s.get(1).resume();
             }
@@ -233,7 +235,7 @@ class FaultTest {
         String name = name("blackhole");
         List<TcpProxy> pa = proxiesFor(s);
         List<TcpProxy> pb = proxiesFor(s);
-        try (LockClient a = openVia(pa, client, "timeout=1s"); LockClient b = openVia(pb, client, "timeout=1s")) {
+        try (LockClient a = openVia(pa, client, "timeout=" + TIMEOUT_MS + "ms"); LockClient b = openVia(pb, client, "timeout=" + TIMEOUT_MS + "ms")) {
             a.lock(name).tryAcquire().orElseThrow().release(); // connected and subscribed before the fault
             pa.get(0).blackhole();
             pb.get(0).blackhole();
@@ -245,7 +247,7 @@ class FaultTest {
             held.release();
             Lease next = waiting.get(scaledMillis(5_000), TimeUnit.MILLISECONDS);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - released);
-            assertTrue(ms < 1_000, "the handoff took " + ms + " ms: it waited for the black-holed node's 1 s timeout");
+            assertTrue(ms < TIMEOUT_MS, "the handoff took " + ms + " ms: it waited for the black-holed node's " + TIMEOUT_MS + " ms timeout");
             assertTrue(next.fencingToken() > held.fencingToken());
             next.release();
         }
@@ -311,6 +313,54 @@ class FaultTest {
             assertTrue(eventually(() -> fenceOn(s.get(2), name) == lease.fencingToken()), "the held requests landed");
             Thread.sleep(200);
             assertNull(holderOn(s.get(2), name), "the slow node kept a copy of a released hold");
+        }
+    }
+    /** A link cut while the acquisition is on it: the others decide; the cut node's outcome never counts. */
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void connectionToOneNodeCutMidCall_theMajorityDecides_andNothingIsGrantedTwice(String client) throws Exception {
+        List<RedisServer> s = start(3);
+        String name = name("cut-mid-call");
+        List<TcpProxy> own = proxiesFor(s);
+        try (LockClient a = openVia(own, client, "timeout=" + TIMEOUT_MS + "ms"); LockClient b = TestQuorum.open(s, client, "")) {
+            a.lock(name("warm")).tryAcquire().orElseThrow().release();
+            own.get(0).delay(Duration.ofMillis(200));
+            CompletableFuture<Lease> acquiring = a.lock(name).acquireAsync(Duration.ofSeconds(5), Duration.ofSeconds(30)).toCompletableFuture();
+            Thread.sleep(100);
+            own.get(0).cut(); // the request to node 0 is in the proxy, its reply will never come
+            Lease lease = acquiring.get(scaledMillis(5_000), TimeUnit.MILLISECONDS);
+            assertTrue(b.lock(name).tryAcquire().isEmpty(), "held by a majority");
+            own.get(0).restore();
+            assertEquals(ReleaseOutcome.RELEASED, lease.release());
+            assertTrue(b.lock(name).tryAcquire().isPresent());
+        }
+    }
+
+    /**
+     * Links to a majority cut while the acquisition is on them: the outcome there is unknown, so the caller
+     * gets an exception, never a grant, and the engine's undo frees whatever landed once the links are back.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void connectionsToAMajorityCutMidCall_failTheAcquisition_andLeaveNothingHeld(String client) throws Exception {
+        List<RedisServer> s = start(3);
+        String name = name("cut-majority");
+        List<TcpProxy> own = proxiesFor(s);
+        try (LockClient a = openVia(own, client, "timeout=" + TIMEOUT_MS + "ms"); LockClient b = TestQuorum.open(s, client, "")) {
+            a.lock(name("warm")).tryAcquire().orElseThrow().release();
+            own.get(0).delay(Duration.ofMillis(200));
+            own.get(1).delay(Duration.ofMillis(200));
+            CompletableFuture<Lease> acquiring = a.lock(name).acquireAsync(Duration.ZERO, Duration.ofSeconds(30)).toCompletableFuture();
+            Thread.sleep(100);
+            own.get(0).cut();
+            own.get(1).cut();
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> acquiring.get(scaledMillis(10_000), TimeUnit.MILLISECONDS));
+            assertTrue(e.getCause() instanceof LockUnavailableException, String.valueOf(e.getCause()));
+            own.get(0).restore();
+            own.get(1).restore();
+            assertTrue(b.lock(name).tryAcquire(Duration.ofMillis(scaledMillis(3_000)), Duration.ofSeconds(5)).isPresent(),
+                    "the lock was free again within seconds of a 30 s lease: nothing of a's failed acquisition was left");
         }
     }
 }

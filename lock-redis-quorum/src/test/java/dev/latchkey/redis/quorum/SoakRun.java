@@ -130,9 +130,13 @@ final class SoakRun {
                 continue;
             }
             RecordedLease held = got.get();
-            if (taken.incrementAndGet() > target) {
+            int n = taken.incrementAndGet();
+            if (n > target) {
                 releaseQuietly(held);
                 return null;
+            }
+            if (n % 10_000 == 0) {
+                System.out.printf("[soak] %d of %d acquisitions, faults so far %s%n", n, target, faults);
             }
             releaseQuietly(held);
         }
