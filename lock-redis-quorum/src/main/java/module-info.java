@@ -2,8 +2,8 @@
  * The quorum Redis backend ({@code redis-quorum://h1:p1,h2:p2,h3:p3?...}): a lock over an odd
  * number of independent Redis masters, granted when a majority of them grant it within the lease's
  * validity (Redlock), with fencing tokens made monotonic by majority intersection. Open it with
- * {@link dev.latchkey.Locks#open(String)}. Only the client library you use (Jedis or Lettuce) needs
- * to be present.
+ * {@link dev.latchkey.Locks#open(String)}, with one Redis client adapter
+ * ({@code lock-redis-jedis} or {@code lock-redis-lettuce}) beside it.
  */
 module dev.latchkey.redis.quorum {
     requires transitive dev.latchkey.api;

@@ -1,6 +1,6 @@
 package dev.latchkey.redis.quorum;
 
-import dev.latchkey.tck.LockTck;
+import dev.latchkey.tck.junit.LockTck;
 import dev.latchkey.tck.TckHarness;
 
 /** The conformance kit against redis-quorum over 5 nodes (Lettuce); faults on two nodes, restarted with AOF. Report in target/lock-tck/. */

@@ -5,6 +5,7 @@ import dev.latchkey.LockClient;
 import dev.latchkey.Locks;
 import dev.latchkey.redis.testkit.RedisServer;
 import dev.latchkey.redis.testkit.TcpProxy;
+import dev.latchkey.spi.LockEnvironment;
 import dev.latchkey.tck.FaultKind;
 import dev.latchkey.tck.Partition;
 import dev.latchkey.tck.PartitionedClient;
@@ -37,7 +38,7 @@ import java.util.stream.Collectors;
  *       it must lose the lock and learn of it before anyone else is granted. (A minority of the nodes
  *       cut off from everyone is the {@link Background#NODE_DOWN} row and the module's fault tests.)</li>
  *   <li>{@link FaultKind#CLIENT_CRASH}: a child JVM opens {@link #uri()} and is killed.</li>
- *   <li>{@link FaultKind#CLOCK_SKEW}: an ordinary participant: the backend reads no wall clock (TTLs
+ *   <li>{@link FaultKind#CLOCK_SKEW} comes from the TCK through the environment: the backend reads no wall clock (TTLs
  *       are relative and measured by each node; validity by the client's monotonic ticker).</li>
  * </ul>
  * A {@link Background} fault, if any, holds for the whole run on the same minority.
@@ -142,9 +143,9 @@ final class QuorumHarness implements TckHarness {
     @Override
     public Set<FaultKind> faults() {
         if (background == Background.NODE_DOWN) {
-            return Set.of(FaultKind.PARTITION, FaultKind.CLOCK_SKEW); // another node down would be a majority
+            return Set.of(FaultKind.PARTITION); // another node down would be a majority
         }
-        return Set.of(FaultKind.SERVER_RESTART, FaultKind.SERVER_PAUSE, FaultKind.PARTITION, FaultKind.CLOCK_SKEW);
+        return Set.of(FaultKind.SERVER_RESTART, FaultKind.SERVER_PAUSE, FaultKind.PARTITION);
     }
 
     /** The nodes faults act on. */
@@ -184,18 +185,13 @@ final class QuorumHarness implements TckHarness {
     }
 
     @Override
-    public LockClient newClient() {
-        return Locks.open(uriFor(participantPorts()));
+    public LockClient newClient(LockEnvironment env) {
+        return Locks.open(URI.create(uriFor(participantPorts())), env);
     }
 
     @Override
     public Optional<URI> uri() {
         return Optional.of(URI.create(uriFor(participantPorts())));
-    }
-
-    @Override
-    public LockClient newClient(Duration skew) {
-        return newClient(); // no wall clock is read anywhere: a skewed clock changes nothing
     }
 
     @Override
@@ -232,14 +228,13 @@ final class QuorumHarness implements TckHarness {
     }
 
     @Override
-    public void pauseServer(Duration duration) {
-        List<RedisServer> hit = minorityNodes();
-        try {
-            hit.forEach(RedisServer::pause);
-            sleep(duration.toMillis());
-        } finally {
-            hit.forEach(RedisServer::resume);
-        }
+    public void pauseServer() {
+        minorityNodes().forEach(RedisServer::pause);
+    }
+
+    @Override
+    public void resumeServer() {
+        minorityNodes().forEach(RedisServer::resume);
     }
 
     @Override
