@@ -35,7 +35,7 @@ final class Cohort {
         final String token;
         final long leaseMillis;
         private final Semaphore wakeups = new Semaphore(0);
-        /** Guarded by the cohort: the grant a pass made, a release has claimed this waiter for a pass. */
+        /** Guarded by the cohort: the grant a pass made; a release has claimed this waiter for a pass. */
         Grant grant;
         boolean passing;
 
