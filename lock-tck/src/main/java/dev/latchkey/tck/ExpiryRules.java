@@ -3,6 +3,8 @@ package dev.latchkey.tck;
 import static dev.latchkey.Capability.LEASE_EXPIRY;
 import static dev.latchkey.Capability.MUTUAL_EXCLUSION;
 import static dev.latchkey.tck.Ctx.LEASE;
+import static dev.latchkey.tck.Ctx.LONG;
+import static dev.latchkey.tck.Ctx.PATIENCE;
 import static dev.latchkey.tck.Ctx.SHORT;
 import static dev.latchkey.tck.Ctx.SLACK;
 import static dev.latchkey.tck.Level.OPTIONAL;
@@ -95,6 +97,35 @@ final class ExpiryRules {
                 "the crashed holder's " + LEASE.toMillis() + " ms lease was still held " + bound.toMillis() + " ms after its grant"));
         c.observe("in-process crash; free %.1f ms after the grant of a %d ms lease (bound %d ms)",
                 Ctx.ms(next.acquiredAt() - held.acquiredAt()), LEASE.toMillis(), bound.toMillis());
+        c.checkHistory(false);
+    }
+
+    /**
+     * A waiter that crashes while it waits (its process gone, its acquisition still queued) may be handed
+     * the lock by the next release, as a backend that grants inside the release does; but then it holds
+     * the lock for its own lease at most, like a holder that crashed just after acquiring, and the lock is
+     * free for an immediate attempt when that lease plus its margin has passed since the release returned.
+     */
+    @TckRule(level = OPTIONAL, checks = LEASE_EXPIRY, needs = FaultKind.CLIENT_CRASH)
+    static void LE_07_lockHandedToACrashedWaiterIsFreeAfterThatWaitersLease(Ctx c) throws Exception {
+        Participant a = c.participant("a");
+        Participant w = c.participant("w");
+        Participant b = c.participant("b");
+        Duration bound = c.within(LEASE);
+        RecordedLease held = a.acquire(LONG);
+        c.fork("w", () -> w.tryAcquire(PATIENCE, LEASE));
+        c.sleep(SHORT);
+        c.check(b.tryAcquire(Duration.ZERO, LEASE).isEmpty(), "b acquired the lock a holds");
+        c.crash(w);
+        held.release();
+        long released = c.history.now();
+        c.sleep(Duration.ofNanos(released + bound.toNanos() - c.history.now()));
+        long tried = c.history.now();
+        RecordedLease next = b.tryAcquire(Duration.ZERO, LEASE).orElseThrow(() -> new AssertionError(String.format(Locale.ROOT,
+                "w crashed while it waited with a %d ms lease; a released, and %.1f ms later (bound %d ms) the lock was still held:"
+                        + " a lock handed to a crashed waiter must come back when that waiter's lease runs out%s",
+                LEASE.toMillis(), Ctx.ms(tried - released), bound.toMillis(), c.historyTail())));
+        c.observe("free %.1f ms after the release (bound %d ms)", Ctx.ms(next.acquiredAt() - released), bound.toMillis());
         c.checkHistory(false);
     }
 
