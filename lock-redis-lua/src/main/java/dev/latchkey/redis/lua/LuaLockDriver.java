@@ -435,12 +435,27 @@ final class LuaLockDriver implements LockDriver {
 
     @Override
     public boolean forceRelease(String name) {
-        return isOne(port.eval(FORCE_RELEASE, List.of(lockKey(name), queueKey(name), placesKey(name)), List.of(channel(name))));
+        boolean held = isOne(port.eval(FORCE_RELEASE, List.of(lockKey(name), queueKey(name), placesKey(name)), List.of(channel(name))));
+        holdEnded(name);
+        return held;
     }
 
     @Override
     public boolean forget(String name) {
-        return isOne(port.eval(FORGET, List.of(lockKey(name), queueKey(name), placesKey(name)), List.of(channel(name))));
+        boolean removed = isOne(port.eval(FORGET, List.of(lockKey(name), queueKey(name), placesKey(name)), List.of(channel(name))));
+        holdEnded(name);
+        return removed;
+    }
+
+    /** A hold of this client ended behind its back (forced): its local waiters turn to Redis at once. */
+    private void holdEnded(String name) {
+        Cohort cohort = cohorts.get(name);
+        if (cohort != null) {
+            synchronized (cohort) {
+                cohort.holder = null;
+                cohort.promote(ticker.nanoTime());
+            }
+        }
     }
 
     @Override
