@@ -9,9 +9,7 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.resource.ClientResources;
@@ -21,15 +19,12 @@ import io.lettuce.core.TransactionResult;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -45,9 +40,6 @@ public final class LettucePort implements RedisPort {
     private final String where;
     private final AutoCloseable connection;
     private final RedisClusterCommands<String, String> commands;
-    /** The same connection's asynchronous face, for the lock scripts (see {@link #await}). */
-    private final RedisClusterAsyncCommands<String, String> async;
-    private final long timeoutNanos;
     private final BlockingQueue<StatefulRedisConnection<String, String>> dedicated = new ArrayBlockingQueue<>(8);
     private volatile BiConsumer<String, String> listener = (c, m) -> { };
     private StatefulRedisPubSubConnection<String, String> pubsub;
@@ -61,14 +53,10 @@ public final class LettucePort implements RedisPort {
                 var c = ((RedisClusterClient) client).connect();
                 this.connection = c;
                 this.commands = c.sync();
-                this.async = c.async();
-                this.timeoutNanos = c.getTimeout().toNanos();
             } else {
                 var c = ((RedisClient) client).connect();
                 this.connection = c;
                 this.commands = c.sync();
-                this.async = c.async();
-                this.timeoutNanos = c.getTimeout().toNanos();
             }
         } catch (RuntimeException e) {
             if (owned) {
@@ -117,45 +105,16 @@ public final class LettucePort implements RedisPort {
         String[] a = args.toArray(String[]::new);
         Object reply = call("EVALSHA " + script.name(), () -> {
             try {
-                return await(async.<Object>evalsha(script.sha1(), ScriptOutputType.MULTI, k, a));
+                return commands.evalsha(script.sha1(), ScriptOutputType.MULTI, k, a);
             } catch (RuntimeException e) {
                 if (RedisErrors.isNoScript(e)) {
-                    return await(async.<Object>eval(script.body(), ScriptOutputType.MULTI, k, a)); // EVAL also caches it again
+                    return commands.eval(script.body(), ScriptOutputType.MULTI, k, a); // EVAL also caches it again
                 }
                 throw e;
             }
         });
         return RedisPorts.normalize(reply);
     }
-
-    /**
-     * Waits for a reply as Lettuce's synchronous API does (same timeout, same exceptions, interrupts
-     * honoured), but first watches the future for up to {@link #SPIN_NANOS}. A command's reply is
-     * completed on a Netty event loop; a caller that has parked must then be woken, which on a virtual
-     * machine costs about as much as the round trip itself. A caller still watching needs no wake-up.
-     * At most one caller per two cores watches at a time, so that watching never starves the event
-     * loop or Redis of a core; the others park at once.
-     */
-    private <T> T await(RedisFuture<T> future) {
-        if (!future.isDone()) {
-            try {
-                if (WATCHERS.incrementAndGet() <= MAX_WATCHERS) {
-                    long end = System.nanoTime() + SPIN_NANOS;
-                    while (!future.isDone() && System.nanoTime() - end < 0) {
-                        Thread.onSpinWait();
-                    }
-                }
-            } finally {
-                WATCHERS.decrementAndGet();
-            }
-        }
-        return LettuceFutures.awaitOrCancel(future, timeoutNanos, TimeUnit.NANOSECONDS);
-    }
-
-    /** How long a caller watches for its reply before parking: a few round trips on loopback. */
-    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(60);
-    private static final int MAX_WATCHERS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-    private static final AtomicInteger WATCHERS = new AtomicInteger();
 
     @Override
     public boolean setNx(String key, String value, long ttlMillis) {
