@@ -63,6 +63,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * finds the lock already the caller's (a message lost, or the subscription confirmed after the
  * hand-off), and with no such request yet, the moment the acquisition began.
  *
+ * <p>With replica acknowledgement ({@code WAIT} after each script), note that a hand-off is announced
+ * from inside the release script, before the releaser's {@code WAIT} returns: a waiter that must
+ * only trust acknowledged grants has to confirm a hand-off (a {@code WAIT} of its own, or one more
+ * attempt) before it returns it.
+ *
  * <p><b>A waiter that leaves</b> (timed out, interrupted, cancelled) removes its place, and if a
  * hand-off raced its leaving, the same script passes the lock on ({@code dequeue.lua}); if that call
  * fails, the acquisition fails and the engine's undo (an owner-checked release, which also drops a
