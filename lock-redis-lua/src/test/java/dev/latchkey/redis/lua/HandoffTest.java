@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.latchkey.Lease;
 import dev.latchkey.LockClient;
 import dev.latchkey.redis.testkit.RedisServer;
+import dev.latchkey.spi.Grant;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -111,6 +112,77 @@ class HandoffTest {
                 done.join().release();
             }
             assertEquals(6, scriptCalls() - before, "one release, four local passes, one last release");
+        }
+    }
+
+    /**
+     * The lease of a hand-off grant is measured from the waiter's own latest request that the server answered
+     * "queued": sent before the release (so the local deadline is never later than the server's), and, since
+     * the waiter refreshes its place every quarter lease, recent enough for the engine's late-grant check.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void aHandOffGrant_isMeasuredFromTheWaitersLatestQueuedAttempt(String client) throws Exception {
+        String name = name("handoff-lease");
+        long lease = 400; // the waiter refreshes its place every 100 ms
+        try (LuaLockDriver holder = TestRedis.driver(server.port(), client, Duration.ofSeconds(30));
+             LuaLockDriver waiter = TestRedis.driver(server.port(), client, Duration.ofSeconds(30))) {
+            Grant held = holder.acquire(name, "holder", 30_000, 0);
+            CompletableFuture<Grant> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return waiter.acquire(name, "waiter", lease, TimeUnit.SECONDS.toNanos(10));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(450); // four refreshes
+            long released = System.nanoTime();
+            assertTrue(holder.release(name, "holder"));
+            Grant handed = waiting.get(scaledMillis(2_000), TimeUnit.MILLISECONDS);
+            assertEquals(held.fencingToken() + 1, handed.fencingToken());
+            assertTrue(handed.sentNanos() <= released, "measured from before the release that granted it");
+            long age = TimeUnit.NANOSECONDS.toMillis(released - handed.sentNanos());
+            assertTrue(age <= scaledMillis(lease / 4 + 50), "measured from a request " + age + " ms before the release: the place was not refreshed");
+            assertTrue(waiter.release(name, "waiter"));
+        }
+    }
+
+    /**
+     * Local hand-offs are bounded: while a waiter of another client has a place, a client passes the lock
+     * among its own threads at most {@link LuaLockDriver#MAX_LOCAL_PASSES} times in a row, then the release
+     * goes to that waiter.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void aWaiterOfAnotherClient_getsTheLockAfterAtMostTheLocalPassBound(String client) throws Exception {
+        String name = name("starve");
+        try (LockClient busy = open(server.port(), client, ""); LockClient other = open(server.port(), client, "fallback=30s")) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.ConcurrentLinkedQueue<long[]> grants = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            List<CompletableFuture<Void>> threads = java.util.stream.IntStream.range(0, 4).mapToObj(i -> CompletableFuture.runAsync(() -> {
+                try {
+                    while (!stop.get()) {
+                        Lease l = busy.lock(name).acquire(Duration.ofSeconds(30), Duration.ofSeconds(10));
+                        grants.add(new long[] {System.nanoTime(), l.fencingToken()});
+                        Thread.sleep(1);
+                        l.release();
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            })).toList();
+            try {
+                Thread.sleep(200); // the four threads pass the lock among themselves
+                long asked = System.nanoTime();
+                Lease mine = other.lock(name).acquire(Duration.ofSeconds(5), Duration.ofSeconds(10));
+                long passedMeanwhile = grants.stream().filter(g -> g[0] > asked && g[1] < mine.fencingToken()).count();
+                assertTrue(passedMeanwhile <= LuaLockDriver.MAX_LOCAL_PASSES + 2,
+                        "the busy client kept the lock for " + passedMeanwhile + " grants while another client waited");
+                mine.release();
+            } finally {
+                stop.set(true);
+                CompletableFuture.allOf(threads.toArray(CompletableFuture[]::new)).get(scaledMillis(10_000), TimeUnit.MILLISECONDS);
+            }
         }
     }
 
