@@ -10,4 +10,6 @@ open module dev.latchkey.bench {
     requires redisson;
     requires redis.clients.jedis;
     requires jdk.management;
+    requires com.fasterxml.jackson.databind;
+    requires HdrHistogram;
 }

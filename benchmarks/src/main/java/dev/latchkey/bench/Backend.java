@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.redisson.Redisson;
+import org.redisson.api.RFencedLock;
 import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -25,7 +26,9 @@ enum Backend {
     GETSET("getset", "redis-getset", true, port -> latchkey("redis-getset://127.0.0.1:" + port + "?mode=checked")),
     LUA_JEDIS("lua-jedis", "redis-lua", true, port -> latchkey("redis-lua://127.0.0.1:" + port + "?client=jedis")),
     LUA_LETTUCE("lua-lettuce", "redis-lua", true, port -> latchkey("redis-lua://127.0.0.1:" + port + "?client=lettuce")),
-    REDISSON("redisson", null, true, Backend::redisson);
+    REDISSON("redisson", null, true, Backend::redisson),
+    /** Redisson's {@code RFencedLock}, the peer that fences: measured in S5 (memory) only. */
+    REDISSON_FENCED("redisson-fenced", null, true, Backend::redissonFenced);
 
     /** Long enough that no lease runs out during a run, even S5's 100k serial grants. */
     static final Duration LEASE = Duration.ofMinutes(5);
@@ -52,6 +55,11 @@ enum Backend {
     /** Whether its provider is on the class path (Redisson always is). */
     boolean available() {
         return scheme == null || Locks.providers().stream().anyMatch(p -> p.scheme().equals(scheme));
+    }
+
+    /** Whether it takes part in S1–S4 (all but {@link #REDISSON_FENCED}, which is there for S5). */
+    boolean timed() {
+        return this != REDISSON_FENCED;
     }
 
     static List<Backend> availableOnes() {
@@ -98,6 +106,33 @@ enum Backend {
                 client.close();
             }
         };
+    }
+
+    private static Target redissonFenced(int port) {
+        RedissonClient redisson = redissonClient(port);
+        return new Target() {
+            @Override
+            public Mutex lock(String name) {
+                RFencedLock lock = redisson.getFencedLock(name);
+                return () -> {
+                    if (lock.tryLockAndGetToken(WAIT.toMillis(), LEASE.toMillis(), TimeUnit.MILLISECONDS) == null) {
+                        throw new IllegalStateException("redisson-fenced: " + name + " not acquired within " + WAIT);
+                    }
+                    return lock::unlock;
+                };
+            }
+
+            @Override
+            public void close() {
+                redisson.shutdown(0, 5, TimeUnit.SECONDS);
+            }
+        };
+    }
+
+    private static RedissonClient redissonClient(int port) {
+        Config config = new Config();
+        config.useSingleServer().setAddress("redis://127.0.0.1:" + port);
+        return Redisson.create(config);
     }
 
     private static Target redisson(int port) {

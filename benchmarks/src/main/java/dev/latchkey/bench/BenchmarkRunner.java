@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +20,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.runner.Runner;
@@ -92,13 +92,14 @@ public final class BenchmarkRunner {
     public static String run(boolean quick, Path out) throws IOException, InterruptedException, RunnerException {
         Settings settings = quick ? QUICK : FULL;
         List<Backend> backends = Backend.availableOnes();
-        String[] ids = backends.stream().map(b -> b.id).toArray(String[]::new);
+        String[] ids = backends.stream().filter(Backend::timed).map(b -> b.id).toArray(String[]::new);
+        String[] reported = backends.stream().map(b -> b.id).toArray(String[]::new);
         long started = System.nanoTime();
         Report report;
         try (RedisServer redis = RedisServer.start()) {
             int port = redis.port();
             System.setProperty(LockBenchmarks.PORT_PROPERTY, Integer.toString(port));
-            report = new Report(List.of(ids), machine(redis, settings), command(quick, out));
+            report = new Report(List.of(reported), machine(redis, settings), command(quick, out));
 
             floor(report, settings, port, started);
             progress(started, "S1 one name, 1 thread");
@@ -126,8 +127,10 @@ public final class BenchmarkRunner {
             report.hopP50 = pubSubHop(port, SETTLE);
             for (Backend b : backends) {
                 if (b.usesRedis) {
-                    progress(started, "S4 handoff, " + b.id);
-                    handoff(report, b, port, settings);
+                    if (b.timed()) {
+                        progress(started, "S4 handoff, " + b.id);
+                        handoff(report, b, port, settings);
+                    }
                     progress(started, "S5 memory, " + b.id);
                     memory(report, b, redis, settings);
                 }
@@ -182,23 +185,22 @@ public final class BenchmarkRunner {
         }, "bench-hop-subscriber");
         subscriber.setDaemon(true);
         subscriber.start();
-        long[] micros = new long[300];
+        Histogram micros = new Histogram(3);
         try (Jedis jedis = new Jedis("127.0.0.1", port)) {
             subscribed.await();
-            for (int i = -50; i < micros.length; i++) {
+            for (int i = -50; i < 300; i++) {
                 Thread.sleep(pause.toMillis());
                 long start = System.nanoTime();
                 jedis.publish("bench:hop", "x");
                 long hop = (received.take() - start) / 1_000;
                 if (i >= 0) {
-                    micros[i] = hop;
+                    micros.recordValue(hop);
                 }
             }
         } finally {
             listener.unsubscribe();
             subscriber.join(5_000);
         }
-        Arrays.sort(micros);
         return percentile(micros, 50);
     }
 
@@ -224,11 +226,13 @@ public final class BenchmarkRunner {
 
     private static void handoff(Report report, Backend b, int port, Settings s) {
         try {
-            long[] micros = Handoff.measure(b, port, s.handoffWarmup(), s.handoffs(), SETTLE, s.handoffBudget());
-            Arrays.sort(micros);
+            Histogram micros = new Histogram(3);
+            for (long handoff : Handoff.measure(b, port, s.handoffWarmup(), s.handoffs(), SETTLE, s.handoffBudget())) {
+                micros.recordValue(Math.max(0, handoff));
+            }
             report.put(b.id, Metric.S4_P50, percentile(micros, 50));
             report.put(b.id, Metric.S4_P99, percentile(micros, 99));
-            System.out.printf("S4 %s: %d handoffs%n", b.id, micros.length);
+            System.out.printf("S4 %s: %d handoffs%n", b.id, micros.getTotalCount());
         } catch (Exception | AssertionError e) {
             System.err.println("S4 failed for " + b.id + ": " + e);
             e.printStackTrace();
@@ -246,13 +250,9 @@ public final class BenchmarkRunner {
         }
     }
 
-    /** Nearest-rank percentile of sorted values. */
-    static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int rank = (int) Math.ceil(p / 100 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    /** The {@code p}th percentile of the recorded values (HdrHistogram: 3 significant digits), NaN if none. */
+    static double percentile(Histogram values, double p) {
+        return values.getTotalCount() == 0 ? Double.NaN : values.getValueAtPercentile(p);
     }
 
     private static Map<String, String> machine(RedisServer redis, Settings s) {

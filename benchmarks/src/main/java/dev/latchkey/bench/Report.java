@@ -11,6 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * What one run measured, and its renderings: Markdown tables (absolute numbers, ratios against
@@ -20,6 +24,8 @@ import java.util.stream.Collectors;
 final class Report {
 
     static final String BASELINE = "redisson";
+    /** Redisson's fencing lock, measured in S5 only: the peer that keeps a fencing counter too. */
+    static final String FENCED = "redisson-fenced";
 
     /** What is reported per backend; {@code higherIsBetter} only labels the direction. */
     enum Metric {
@@ -78,20 +84,36 @@ final class Report {
             return report.get(backend, Metric.S4_P50) / (2 * report.floorP50 + report.hopP50);
         }
 
+        /** S4 p50 handoff as a multiple of the best a direct handoff can do: the release's round trip and one hop. */
+        double s4VsDirect() {
+            return report.get(backend, Metric.S4_P50) / (report.floorP50 + report.hopP50);
+        }
+
         /** S4 p50 handoff as a multiple of one raw round trip. */
         double s4VsRtt() {
             return report.get(backend, Metric.S4_P50) / report.floorP50;
+        }
+
+        /** S5 bytes per held lock against Redisson's RFencedLock. */
+        double vsFenced() {
+            return report.get(backend, Metric.S5_HELD) / report.get(FENCED, Metric.S5_HELD);
+        }
+
+        /** S1 p50 against lua-jedis's. */
+        double s1VsJedis() {
+            return report.get(backend, Metric.S1_P50) / report.get("lua-jedis", Metric.S1_P50);
         }
     }
 
     static final List<Target> LUA_TARGETS = List.of(
             new Target("S1 p50 ≤ 1.15 × 2 RTT", Ratio::s1VsTwoRtt, 1.15, false),
             new Target("S1 pairs/s ≥ 1.4 × Redisson", r -> r.vsBaseline(Metric.S1_PAIRS), 1.4, true),
+            new Target("S1 p50 ≤ 1.5 × lua-jedis", Ratio::s1VsJedis, 1.5, false),
             new Target("S2 8 threads ≥ 3 × Redisson", r -> r.vsBaseline(Metric.S2_T8), 3, true),
             new Target("S3 acquisitions/s ≥ 5 × Redisson", r -> r.vsBaseline(Metric.S3_RATE), 5, true),
             new Target("S3 p99 wait ≤ ⅓ × Redisson", r -> r.vsBaseline(Metric.S3_P99), 1.0 / 3, false),
-            new Target("S4 handoff p50 ≤ 3 RTT", Ratio::s4VsRtt, 3, false),
-            new Target("S5 bytes/held lock ≤ Redisson", r -> r.vsBaseline(Metric.S5_HELD), 1, false));
+            new Target("S4 handoff p50 ≤ 1.3 × (1 RTT + 1 pub/sub hop)", Ratio::s4VsDirect, 1.3, false),
+            new Target("S5 bytes/held lock ≤ Redisson RFencedLock", Ratio::vsFenced, 1, false));
 
     /** Metrics compared with Redisson: all but the residual memory, which is about zero for Redisson. */
     static final List<Metric> RATIOED = Arrays.stream(Metric.values()).filter(m -> m != Metric.S5_LEFT).toList();
@@ -164,7 +186,7 @@ final class Report {
 
     /** The ratio table (against Redisson and the floor) and the lock-redis-lua targets. */
     String ratioTables() {
-        List<String> others = backends.stream().filter(b -> !b.equals(BASELINE)).toList();
+        List<String> others = backends.stream().filter(b -> !b.equals(BASELINE) && !b.equals(FENCED)).toList();
         List<String> header = new ArrayList<>(List.of("ratio"));
         header.addAll(others);
         List<List<String>> rows = new ArrayList<>();
@@ -173,18 +195,23 @@ final class Report {
             others.forEach(b -> row.add(fmtRatio(new Ratio(this, b).vsBaseline(m))));
             rows.add(row);
         }
+        rows.add(new ArrayList<>(List.of("S5 Redis bytes per held lock ÷ Redisson RFencedLock ↓")));
+        others.forEach(b -> rows.get(rows.size() - 1).add(fmtRatio(new Ratio(this, b).vsFenced())));
+        List<String> timed = backends.stream().filter(b -> !b.equals(FENCED)).toList();
         List<String> floorHeader = new ArrayList<>(List.of("against the floor"));
-        floorHeader.addAll(backends);
+        floorHeader.addAll(timed);
         List<String> s1 = new ArrayList<>(List.of("S1 p50 ÷ 2 RTT ↓"));
         List<String> s4 = new ArrayList<>(List.of("S4 handoff p50 ÷ 1 RTT ↓"));
         List<String> s4Hop = new ArrayList<>(List.of("S4 handoff p50 ÷ (2 RTT + 1 pub/sub hop) ↓"));
-        backends.forEach(b -> {
+        List<String> s4Direct = new ArrayList<>(List.of("S4 handoff p50 ÷ (1 RTT + 1 pub/sub hop) ↓"));
+        timed.forEach(b -> {
             s1.add(fmtRatio(new Ratio(this, b).s1VsTwoRtt()));
             s4.add(fmtRatio(new Ratio(this, b).s4VsRtt()));
             s4Hop.add(fmtRatio(new Ratio(this, b).s4VsNotified()));
+            s4Direct.add(fmtRatio(new Ratio(this, b).s4VsDirect()));
         });
         StringBuilder md = new StringBuilder("### Ratios\n\n").append(table(header, rows)).append('\n')
-                .append(table(floorHeader, List.of(s1, s4, s4Hop)));
+                .append(table(floorHeader, List.of(s1, s4, s4Hop, s4Direct)));
         List<String> lua = backends.stream().filter(b -> b.startsWith("lua")).toList();
         if (!lua.isEmpty()) {
             List<String> targetHeader = new ArrayList<>(List.of("lock-redis-lua target"));
@@ -230,44 +257,48 @@ final class Report {
 
     // ---------------------------------------------------------------- JSON
 
+    /** The run as JSON (Jackson): machine, command, floor, every value and every ratio; a missing value is null. */
     String json() {
-        StringBuilder j = new StringBuilder("{\n");
-        j.append("  \"machine\": {").append(machine.entrySet().stream()
-                .map(e -> str(e.getKey()) + ": " + str(e.getValue())).collect(Collectors.joining(", "))).append("},\n");
-        j.append("  \"command\": ").append(str(command)).append(",\n");
-        j.append("  \"floor\": {\"p50_us\": ").append(num(floorP50)).append(", \"p99_us\": ").append(num(floorP99))
-                .append(", \"p50_us_of_each_run\": [").append(floorRuns.stream().map(Report::num).collect(Collectors.joining(", ")))
-                .append("], \"pubsub_hop_p50_us\": ").append(num(hopP50)).append("},\n");
-        j.append("  \"results\": {\n").append(backends.stream().map(b -> "    " + str(b) + ": {"
-                + Arrays.stream(Metric.values()).map(m -> str(m.key) + ": " + num(get(b, m)))
-                        .collect(Collectors.joining(", ")) + "}").collect(Collectors.joining(",\n"))).append("\n  },\n");
-        j.append("  \"ratios\": {\n").append(backends.stream().map(b -> {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("machine", machine);
+        root.put("command", command);
+        Map<String, Object> floor = new LinkedHashMap<>();
+        floor.put("p50_us", num(floorP50));
+        floor.put("p99_us", num(floorP99));
+        floor.put("p50_us_of_each_run", floorRuns.stream().map(Report::num).toList());
+        floor.put("pubsub_hop_p50_us", num(hopP50));
+        root.put("floor", floor);
+        Map<String, Object> results = new LinkedHashMap<>();
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        for (String b : backends) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            Arrays.stream(Metric.values()).forEach(m -> row.put(m.key, num(get(b, m))));
+            results.put(b, row);
             Ratio r = new Ratio(this, b);
-            String vsRedisson = RATIOED.stream()
-                    .map(m -> str(m.key + "_vs_redisson") + ": " + num(r.vsBaseline(m))).collect(Collectors.joining(", "));
-            return "    " + str(b) + ": {" + vsRedisson + ", \"s1_p50_vs_2rtt\": " + num(r.s1VsTwoRtt())
-                    + ", \"s4_p50_vs_rtt\": " + num(r.s4VsRtt())
-                    + ", \"s4_p50_vs_2rtt_plus_hop\": " + num(r.s4VsNotified()) + "}";
-        }).collect(Collectors.joining(",\n"))).append("\n  }\n}\n");
-        return j.toString();
-    }
-
-    private static String num(double v) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? "null"
-                : new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toPlainString();
-    }
-
-    private static String str(String s) {
-        StringBuilder q = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> q.append("\\\"");
-                case '\\' -> q.append("\\\\");
-                case '\n' -> q.append("\\n");
-                default -> q.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-            }
+            Map<String, Object> ratio = new LinkedHashMap<>();
+            RATIOED.forEach(m -> ratio.put(m.key + "_vs_redisson", num(r.vsBaseline(m))));
+            ratio.put("s5_bytes_per_held_lock_vs_redisson_fenced", num(r.vsFenced()));
+            ratio.put("s1_p50_vs_2rtt", num(r.s1VsTwoRtt()));
+            ratio.put("s4_p50_vs_rtt", num(r.s4VsRtt()));
+            ratio.put("s4_p50_vs_2rtt_plus_hop", num(r.s4VsNotified()));
+            ratio.put("s4_p50_vs_rtt_plus_hop", num(r.s4VsDirect()));
+            ratios.put(b, ratio);
         }
-        return q.append('"').toString();
+        root.put("results", results);
+        root.put("ratios", ratios);
+        try {
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+
+    /** Six significant figures, or null for a missing value. */
+    private static BigDecimal num(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? null : new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros();
     }
 
     // ---------------------------------------------------------------- SVG
@@ -278,7 +309,7 @@ final class Report {
      * floor as a dashed line (2 RTT for S1, 1 RTT for S4).
      */
     String svg() {
-        List<String> shown = backends.stream().filter(b -> !b.equals("inmemory")).toList();
+        List<String> shown = backends.stream().filter(b -> !b.equals("inmemory") && !b.equals(FENCED)).toList();
         int panelW = 460;
         int labelW = 90;
         int barH = 18;

@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.latchkey.bench.Report.Metric;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 /** The formatting and ratio arithmetic of the report; no benchmark runs here. */
 class ReportTest {
 
     private static Report sample() {
-        Report r = new Report(List.of("lua-jedis", "redisson"), Map.of("cpu", "test"), "java -jar benchmarks.jar --quick");
+        Report r = new Report(List.of("lua-jedis", "redisson", "redisson-fenced"), Map.of("cpu", "test"), "java -jar benchmarks.jar --quick");
         r.floorP50 = 50;
         r.floorP99 = 90;
         r.floorRuns.addAll(List.of(50.0, 70.0));
@@ -23,6 +26,8 @@ class ReportTest {
         r.put("lua-jedis", Metric.S3_P99, 500);
         r.put("redisson", Metric.S3_P99, 1_000);
         r.put("lua-jedis", Metric.S4_P50, 200); // 4 RTT
+        r.put("lua-jedis", Metric.S5_HELD, 120);
+        r.put("redisson-fenced", Metric.S5_HELD, 240);
         return r;
     }
 
@@ -46,6 +51,8 @@ class ReportTest {
         assertEquals(1.1, lua.s1VsTwoRtt(), 1e-9);
         assertEquals(4, lua.s4VsRtt(), 1e-9);
         assertEquals(1, lua.s4VsNotified(), 1e-9); // 200 µs = 2 × 50 + 100
+        assertEquals(200.0 / 150, lua.s4VsDirect(), 1e-9); // 1 RTT + 1 hop = 150 µs
+        assertEquals(0.5, lua.vsFenced(), 1e-9);
         assertTrue(Double.isNaN(lua.vsBaseline(Metric.S2_T8)), "missing values stay missing");
     }
 
@@ -55,7 +62,10 @@ class ReportTest {
         assertTrue(tables.contains("| S1 p50 ≤ 1.15 × 2 RTT | 1.10× ✅ met |"), tables);
         assertTrue(tables.contains("| S1 pairs/s ≥ 1.4 × Redisson | 1.50× ✅ met |"), tables);
         assertTrue(tables.contains("| S3 p99 wait ≤ ⅓ × Redisson | 0.500× ❌ missed |"), tables);
-        assertTrue(tables.contains("| S4 handoff p50 ≤ 3 RTT | 4.00× ❌ missed |"), tables);
+        assertTrue(tables.contains("| S4 handoff p50 ≤ 1.3 × (1 RTT + 1 pub/sub hop) | 1.33× ❌ missed |"), tables);
+        assertTrue(tables.contains("| S5 bytes/held lock ≤ Redisson RFencedLock | 0.500× ✅ met |"), tables);
+        assertTrue(tables.contains("| S5 Redis bytes per held lock ÷ Redisson RFencedLock ↓ | 0.500× |"), tables);
+        assertTrue(tables.contains("| S4 handoff p50 ÷ (1 RTT + 1 pub/sub hop) ↓ | 1.33× | – |"), tables);
         assertTrue(tables.contains("| S2 8 threads ≥ 3 × Redisson | – |"), tables);
         assertTrue(tables.contains("| S1 p50 ÷ 2 RTT ↓ | 1.10× | – |"), tables);
         assertTrue(tables.contains("| S4 handoff p50 ÷ (2 RTT + 1 pub/sub hop) ↓ | 1.00× | – |"), tables);
@@ -76,13 +86,15 @@ class ReportTest {
     }
 
     @Test
-    void jsonCarriesValuesRatiosAndNullForMissing() {
-        String json = sample().json();
-        assertTrue(json.contains("\"s1_pairs_per_s\": 9000"), json);
-        assertTrue(json.contains("\"s1_pairs_per_s_vs_redisson\": 1.5"), json);
-        assertTrue(json.contains("\"s2_8t_pairs_per_s\": null"), json);
-        assertTrue(json.contains("\"floor\": {\"p50_us\": 50, \"p99_us\": 90, \"p50_us_of_each_run\": [50, 70], \"pubsub_hop_p50_us\": 100}"), json);
-        assertTrue(!json.contains("s5_bytes_per_name_after_release_vs_redisson"), "no ratio against a near-zero residual");
+    void jsonCarriesValuesRatiosAndNullForMissing() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(sample().json());
+        assertEquals(9000, json.at("/results/lua-jedis/s1_pairs_per_s").asDouble());
+        assertEquals(1.5, json.at("/ratios/lua-jedis/s1_pairs_per_s_vs_redisson").asDouble());
+        assertEquals(0.5, json.at("/ratios/lua-jedis/s5_bytes_per_held_lock_vs_redisson_fenced").asDouble());
+        assertTrue(json.at("/results/lua-jedis/s2_8t_pairs_per_s").isNull(), "missing values are null");
+        assertEquals("{\"p50_us\":50,\"p99_us\":90,\"p50_us_of_each_run\":[50,70],\"pubsub_hop_p50_us\":100}", json.get("floor").toString());
+        assertEquals("test", json.at("/machine/cpu").asText());
+        assertTrue(json.at("/ratios/lua-jedis/s5_bytes_per_name_after_release_vs_redisson").isMissingNode(), "no ratio against a near-zero residual");
     }
 
     @Test
@@ -103,10 +115,13 @@ class ReportTest {
     }
 
     @Test
-    void nearestRankPercentile() {
-        long[] sorted = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-        assertEquals(5, BenchmarkRunner.percentile(sorted, 50));
-        assertEquals(10, BenchmarkRunner.percentile(sorted, 99));
-        assertTrue(Double.isNaN(BenchmarkRunner.percentile(new long[0], 50)));
+    void percentilesComeFromAnHdrHistogram() {
+        Histogram h = new Histogram(3);
+        for (long v = 1; v <= 10; v++) {
+            h.recordValue(v);
+        }
+        assertEquals(5, BenchmarkRunner.percentile(h, 50));
+        assertEquals(10, BenchmarkRunner.percentile(h, 99));
+        assertTrue(Double.isNaN(BenchmarkRunner.percentile(new Histogram(3), 50)));
     }
 }

@@ -85,6 +85,7 @@ final class AsyncRules {
                 pending.join().release(); // the grant won the race with the cancellation
             }
             if (!racing) {
+                c.sleep(SHORT); // the cancellation lands (the interrupt reaches the waiting call) before the release
                 held.release();
             }
             String order = racing ? "just after a released" : "before a released";

@@ -54,7 +54,11 @@ final class ClientFaults {
         return clockReads.get();
     }
 
-    /** From now on every call of this participant fails without reaching the backend, as after a crash. */
+    /**
+     * From now on every call of this participant fails without reaching the backend, as after a crash; and
+     * an acquisition already under way never reports its grant (the process that would have used it is
+     * gone), so a lock handed to it stays held until its lease runs out.
+     */
     void kill() {
         dead = true;
     }
@@ -105,6 +109,7 @@ final class ClientFaults {
         public Grant acquire(String name, String token, long leaseMillis, long waitNanos) throws InterruptedException {
             checkAlive();
             Grant grant = super.acquire(name, token, leaseMillis, waitNanos);
+            checkAlive(); // crashed while it waited: the grant goes nowhere, and nothing will release it
             long delay = delayNextAcquireNanos;
             if (grant != null && delay > 0) {
                 delayNextAcquireNanos = 0;

@@ -112,28 +112,50 @@ final class TimeoutRules {
      */
     @TckRule(level = STOCHASTIC)
     static void TO_05_timeoutRacingAHandOffLeavesOneHolderOrNone(Ctx c) throws Exception {
+        timeoutRacingAHandOff(c, c.participant("a"), c.participant("b"));
+    }
+
+    /**
+     * The same race between threads of one client: a backend that hands the lock from thread to thread
+     * inside a client (local cohorting) must not hand it to a thread whose wait has ended. The last round
+     * releases only once the waiter has given up, so a hand-off to a waiter that left is always caught.
+     */
+    @TckRule(level = STOCHASTIC)
+    static void TO_06_timeoutRacingAHandOffWithinOneClientLeavesOneHolderOrNone(Ctx c) throws Exception {
         Participant a = c.participant("a");
-        Participant b = c.participant("b");
+        timeoutRacingAHandOff(c, a, a.as("a.t2"));
+    }
+
+    /**
+     * b's timed wait races a's release: rounds 0 to 11 release just before or after b gives up, round 12
+     * after it has. Either b returns the lease (valid, and then it holds the lock), or it returns empty and
+     * holds nothing: the lock is free at once, and stays free.
+     */
+    private static void timeoutRacingAHandOff(Ctx c, Participant a, Participant b) throws Exception {
         Participant third = c.participant("c");
         Duration wait = TckTime.millis(60);
         int won = 0;
-        for (int round = 0; round < 12; round++) {
+        for (int round = 0; round <= 12; round++) {
             RecordedLease held = a.acquire(LONG);
             long asked = System.nanoTime();
-            CompletableFuture<Optional<RecordedLease>> waiter = c.fork("b", () -> b.tryAcquire(wait, LONG));
-            long releaseAt = asked + wait.toNanos() - TckTime.millis(3).toNanos() + (round % 4) * TckTime.millis(2).toNanos();
-            c.sleep(Duration.ofNanos(releaseAt - System.nanoTime()));
+            CompletableFuture<Optional<RecordedLease>> waiter = c.fork(b.id, () -> b.tryAcquire(wait, LONG));
+            if (round < 12) {
+                long releaseAt = asked + wait.toNanos() - TckTime.millis(3).toNanos() + (round % 4) * TckTime.millis(2).toNanos();
+                c.sleep(Duration.ofNanos(releaseAt - System.nanoTime()));
+            } else {
+                c.await(waiter, SLACK, b.id + "'s timed wait");
+            }
             held.release();
-            Optional<RecordedLease> got = c.await(waiter, SLACK, "b's timed wait");
+            Optional<RecordedLease> got = c.await(waiter, SLACK, b.id + "'s timed wait");
             if (got.isPresent()) {
                 won++;
-                c.check(got.get().lease().isValid(), "round %d: b's wait returned an invalid lease", round);
-                c.check(third.tryAcquire(Duration.ZERO, LEASE).isEmpty(), "round %d: c acquired the lock b's wait returned", round);
+                c.check(got.get().lease().isValid(), "round %d: %s's wait returned an invalid lease", round, b.id);
+                c.check(third.tryAcquire(Duration.ZERO, LEASE).isEmpty(), "round %d: c acquired the lock %s's wait returned", round, b.id);
                 got.get().release();
             }
             int r = round;
-            third.tryAcquire(Duration.ZERO, LEASE).orElseThrow(() -> new AssertionError("round " + r + ": b's wait "
-                    + (got.isPresent() ? "returned a lease that was released" : "gave up") + ", a released, and yet c could not"
+            third.tryAcquire(Duration.ZERO, LEASE).orElseThrow(() -> new AssertionError("round " + r + ": " + b.id + "'s wait "
+                    + (got.isPresent() ? "returned a lease that was released" : "gave up") + ", " + a.id + " released, and yet c could not"
                     + " acquire at once: a timed-out wait holds the lock" + c.historyTail())).release();
             c.sleep(SHORT.dividedBy(4));
             third.tryAcquire(Duration.ZERO, LEASE).orElseThrow(() -> new AssertionError("round " + r

@@ -2,8 +2,9 @@ package dev.latchkey.redis.lua;
 
 import dev.latchkey.redis.common.RedisPort;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -13,55 +14,89 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Wake-ups for the waiting acquisitions of one client, over its port's single pub/sub connection.
+ * The messages of one client's waiting acquisitions, over its port's single pub/sub connection.
  *
- * <p>Design note. Each lock name has a channel and, here, a topic: a FIFO queue of the local
- * waiters on that name, which doubles as the reference count of the subscription (many local
- * waiters share one {@code SUBSCRIBE}). {@link #join} returns only once the server has confirmed
- * the subscription, and the caller makes its next attempt after that, so a release between a failed
- * attempt and the subscription cannot be missed. A release message ({@link #RELEASED}) wakes only
- * the head of the queue, not every waiter (no herd); a waiter that leaves without acting on a wake-up
- * it received passes it on to the new head. In fair mode the message names the one waiter, in any
- * client, whose turn it is (its token); only that waiter wakes. A topic whose queue is empty
+ * <p>Design note. Each lock name has a channel and, here, a topic: the waiters of this client that
+ * contend for that name in Redis, which doubles as the reference count of the subscription (they share
+ * one {@code SUBSCRIBE}). {@link #join} returns only once the server has confirmed the subscription, and
+ * the caller makes its next attempt after that, so a hand-off between a failed attempt and the
+ * subscription is not missed: that attempt finds the lock already the caller's. A hand-off message,
+ * {@code g <fencing token> <lease ms> <token>}, names the one waiter, in any client, that was granted
+ * the lock; it wakes with the fencing token in its mailbox (no second round trip). The other waiters
+ * of the topic learn when that hold ends at the latest, so that one handed to a waiter that has since
+ * crashed is taken up when it runs out, not at their next refresh.
+ * {@link #RELEASED} (a name forgotten) wakes every waiter of the topic. A topic whose queue is empty
  * lingers, still subscribed, for a moment before a janitor unsubscribes it, so that a busy lock does
- * not pay a SUBSCRIBE round trip per acquisition. Messages can still be lost (for instance while the pub/sub connection
- * reconnects); the driver's bounded re-check covers that.
+ * not pay a SUBSCRIBE round trip per acquisition. Messages can still be lost (for instance while the
+ * pub/sub connection reconnects); the waiter's refresh of its place covers that.
  *
  * <p>Thread-safe. {@code subscriptions} orders every SUBSCRIBE and UNSUBSCRIBE and the creation and
- * removal of topics; each topic's queue is guarded by the topic itself.
+ * removal of topics; each topic's list is guarded by the topic itself.
  */
 final class WakeHub implements AutoCloseable {
-    /** The message of a release that names no particular waiter. */
+    /** The message that wakes every waiter of a name. */
     static final String RELEASED = "released";
 
     /** One waiting acquisition. */
     static final class Waiter {
         private final Semaphore wakeups = new Semaphore(0);
         private final String token;
+        /** The highest fencing token of a hand-off to this waiter that a message announced; -1: none. */
+        private volatile long handedFence = -1;
+        /**
+         * When the hold of the latest hand-off to another waiter ends at the latest ({@link System#nanoTime()}),
+         * announced since {@link #rearm()}; {@link Long#MAX_VALUE}: none.
+         */
+        private volatile long otherHoldEnds = Long.MAX_VALUE;
 
         Waiter(String token) {
             this.token = token;
         }
 
-        void signal() {
+        /** Wakes the waiter to try again at once. */
+        void lookAgain() {
+            otherHoldEnds = System.nanoTime();
             wakeups.release();
         }
 
-        /** Sleeps until woken or {@code nanos} elapse; wake-ups that piled up meanwhile are covered by the one attempt that follows. */
+        void handedOver(long fence) {
+            if (fence > handedFence) {
+                handedFence = fence;
+            }
+            wakeups.release();
+        }
+
+        /** Another waiter was handed the lock for {@code leaseMillis}: its hold ends by then, so look again at that time. */
+        void handedToAnother(long leaseMillis) {
+            otherHoldEnds = Math.min(otherHoldEnds, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(leaseMillis + 1));
+            wakeups.release();
+        }
+
+        /** Forgets hand-offs to others announced so far: the next attempt learns about the current hold itself. */
+        void rearm() {
+            otherHoldEnds = Long.MAX_VALUE;
+        }
+
+        /** See {@link #handedToAnother}. */
+        long otherHoldEnds() {
+            return otherHoldEnds;
+        }
+
+        /** The fencing token of the latest hand-off announced to this waiter, or -1. */
+        long handedFence() {
+            return handedFence;
+        }
+
+        /** Sleeps until woken or {@code nanos} elapse; wake-ups that piled up meanwhile are covered by what follows. */
         void await(long nanos) throws InterruptedException {
             if (wakeups.tryAcquire(nanos, TimeUnit.NANOSECONDS)) {
                 wakeups.drainPermits();
             }
         }
-
-        /** Takes and reports wake-ups received but not yet acted on. */
-        boolean drainUnused() {
-            return wakeups.drainPermits() > 0;
-        }
     }
 
     private static final class Topic {
-        final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+        final List<Waiter> waiters = new ArrayList<>(2);
         long idleSince;
     }
 
@@ -85,8 +120,8 @@ final class WakeHub implements AutoCloseable {
     }
 
     /**
-     * Queues the waiter for the acquisition {@code token} on {@code channel}, subscribing first if no
-     * local waiter listens to it yet; returns once the subscription is confirmed by the server.
+     * Registers the waiter for the acquisition {@code token} on {@code channel}, subscribing first if no
+     * waiter of this client listens to it yet; returns once the subscription is confirmed by the server.
      *
      * @throws InterruptedException if interrupted while waiting for the subscription
      * @throws dev.latchkey.LockUnavailableException if the subscription failed
@@ -111,7 +146,7 @@ final class WakeHub implements AutoCloseable {
                 topics.put(channel, topic);
             }
             synchronized (topic) {
-                topic.waiters.addLast(waiter);
+                topic.waiters.add(waiter);
             }
         } finally {
             subscriptions.unlock();
@@ -119,24 +154,14 @@ final class WakeHub implements AutoCloseable {
         return waiter;
     }
 
-    /**
-     * Removes a waiter. If it leaves without the lock while holding a wake-up it did not act on,
-     * that wake-up goes to the next waiter.
-     */
-    void leave(String channel, Waiter waiter, boolean acquired) {
+    /** Removes a waiter. */
+    void leave(String channel, Waiter waiter) {
         Topic topic = topics.get(channel); // present: only idle topics (no waiters) are ever removed
-        Waiter next = null;
         synchronized (topic) {
             topic.waiters.remove(waiter);
             if (topic.waiters.isEmpty()) {
                 topic.idleSince = System.nanoTime();
             }
-            if (waiter.drainUnused() && !acquired) {
-                next = topic.waiters.peekFirst();
-            }
-        }
-        if (next != null) {
-            next.signal();
         }
     }
 
@@ -145,27 +170,35 @@ final class WakeHub implements AutoCloseable {
         return topics.containsKey(channel);
     }
 
-    /** Wakes the local head on {@link #RELEASED}, or the local waiter that a fair release named. */
+    /** Hands a grant to the waiter a message names, or wakes every waiter of the topic on {@link #RELEASED}. */
     private void wake(String channel, String message) {
         Topic topic = topics.get(channel);
         if (topic == null) {
             return;
         }
-        Waiter target = null;
-        synchronized (topic) {
-            if (RELEASED.equals(message)) {
-                target = topic.waiters.peekFirst();
-            } else {
-                for (Waiter w : topic.waiters) {
-                    if (w.token.equals(message)) {
-                        target = w;
-                        break;
-                    }
+        if (message.startsWith("g ")) {
+            int space = message.indexOf(' ', 2);
+            int space2 = message.indexOf(' ', space + 1);
+            long fence = Long.parseLong(message, 2, space, 10);
+            long lease = Long.parseLong(message, space + 1, space2, 10);
+            String token = message.substring(space2 + 1);
+            List<Waiter> all;
+            synchronized (topic) {
+                all = List.copyOf(topic.waiters);
+            }
+            for (Waiter w : all) {
+                if (w.token.equals(token)) {
+                    w.handedOver(fence);
+                } else {
+                    w.handedToAnother(lease);
                 }
             }
-        }
-        if (target != null) {
-            target.signal();
+        } else {
+            List<Waiter> all;
+            synchronized (topic) {
+                all = List.copyOf(topic.waiters);
+            }
+            all.forEach(Waiter::lookAgain);
         }
     }
 
@@ -202,7 +235,7 @@ final class WakeHub implements AutoCloseable {
         janitor.shutdownNow();
         for (Topic topic : topics.values()) {
             synchronized (topic) {
-                topic.waiters.forEach(Waiter::signal);
+                topic.waiters.forEach(Waiter::lookAgain);
             }
         }
     }

@@ -1,6 +1,8 @@
--- Extend. KEYS[1] lock; ARGV[1] owner token, ARGV[2] new lease in ms from now.
--- Prolongs only the caller's own hold. Returns {1} or {0} (not the holder).
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return {redis.call('PEXPIRE', KEYS[1], ARGV[2])}
+-- Extend. KEYS: K (see prelude.lua). ARGV: token, new lease in ms from now.
+-- Prolongs only the caller's own live hold. Returns {1} or {0} (not the holder).
+local now = clock()
+if holder(KEYS[1], now) == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'e', now + tonumber(ARGV[2]))
+  return {1}
 end
 return {0}

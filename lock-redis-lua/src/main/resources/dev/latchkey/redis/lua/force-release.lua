@@ -1,9 +1,9 @@
--- Force release (operators). KEYS[1] lock, KEYS[2] fair queue (absent unless fair mode is used);
--- ARGV[1] the lock's wake-up channel.
--- Removes any hold and wakes the next waiter (in fair mode the queue's head, named by its token).
--- Returns {1} if there was a hold, else {0}.
-if redis.call('DEL', KEYS[1]) == 1 then
-  redis.call('PUBLISH', ARGV[1], redis.call('ZRANGE', KEYS[2], 0, 0)[1] or 'released')
+-- Force release (operators). KEYS: K, Q, P (see prelude.lua). ARGV: the lock's channel.
+-- Ends any live hold and hands the lock to the first live waiter, or frees it. Returns {1} if there was a hold, else {0}.
+local K, Q, P = KEYS[1], KEYS[2], KEYS[3]
+local now = clock()
+if holder(K, now) then
+  handoff(K, Q, P, ARGV[1], now)
   return {1}
 end
 return {0}

@@ -1,12 +1,10 @@
--- Forget a lock name (operators, tools that must leave nothing behind). KEYS[1] lock, KEYS[2] fence
--- counter, KEYS[3] fair queue, KEYS[4] fair places; ARGV[1] the lock's wake-up channel.
--- Deletes all of them; if a hold went, wakes a waiter. Returns {1} if anything was removed, else {0}.
-local held = redis.call('EXISTS', KEYS[1])
-local removed = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
-if held == 1 then
+-- Forget a lock name (operators, tools that must leave nothing behind). KEYS: K, Q, P (see prelude.lua).
+-- ARGV: the lock's channel. Deletes all of them, fencing counter included; if a hold went, the waiters
+-- are woken ('released') to queue again. Returns {1} if anything was removed, else {0}.
+local now = clock()
+local held = holder(KEYS[1], now)
+local removed = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+if held then
   redis.call('PUBLISH', ARGV[1], 'released')
 end
-if removed > 0 then
-  return {1}
-end
-return {0}
+return {removed > 0 and 1 or 0}

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.latchkey.Lease;
 import dev.latchkey.LockClient;
 import dev.latchkey.redis.testkit.RedisServer;
+import dev.latchkey.spi.Grant;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -78,9 +79,15 @@ class HandoffTest {
         assertTrue(worstWait.get() < TimeUnit.MILLISECONDS.toNanos(scaledMillis(5_000)), "a wake-up was lost: " + worstWait.get() / 1e6 + " ms");
     }
 
+    /**
+     * Five threads of one client wait while another client holds: one of them contends in Redis, the others
+     * queue locally. The release hands the lock to that contender inside the release script (no attempt of
+     * its own follows), and each of the five then passes it to the next in one script: six calls in all
+     * for the five hand-offs, none of them a failed attempt.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"jedis", "lettuce"})
-    void waiterOnAnotherClient_isWokenOncePerRelease_notEveryLocalWaiter(String client) throws Exception {
+    void waitersOfOneClient_getTheLockByDirectAndLocalHandOffs_withoutAFailedAttempt(String client) throws Exception {
         String name = name("herd");
         try (LockClient holder = open(server.port(), client, ""); LockClient waiters = open(server.port(), client, "fallback=30s")) {
             Lease held = holder.lock(name).acquire(Duration.ofSeconds(30));
@@ -92,15 +99,89 @@ class HandoffTest {
             held.release();
             Thread.sleep(300);
             long attempts = scriptCalls() - before - 1; // minus the release itself
-            assertEquals(1, attempts, "one release woke " + attempts + " local waiters");
+            assertEquals(0, attempts, "the release handed the lock over directly, yet " + attempts + " attempts followed");
             assertEquals(1, queued.stream().filter(CompletableFuture::isDone).count());
-            // The rest follow one release at a time.
             java.util.Set<CompletableFuture<Lease>> remaining = new java.util.HashSet<>(queued);
+            long lastToken = held.fencingToken();
             while (!remaining.isEmpty()) {
                 CompletableFuture.anyOf(remaining.toArray(CompletableFuture[]::new)).get(scaledMillis(2_000), TimeUnit.MILLISECONDS);
                 CompletableFuture<Lease> done = remaining.stream().filter(CompletableFuture::isDone).findFirst().orElseThrow();
                 remaining.remove(done);
+                assertTrue(done.join().fencingToken() > lastToken, "each hand-off advances the fencing token");
+                lastToken = done.join().fencingToken();
                 done.join().release();
+            }
+            assertEquals(6, scriptCalls() - before, "one release, four local passes, one last release");
+        }
+    }
+
+    /**
+     * The lease of a hand-off grant is measured from the waiter's own latest request that the server answered
+     * "queued": sent before the release (so the local deadline is never later than the server's), and, since
+     * the waiter refreshes its place every quarter lease, recent enough for the engine's late-grant check.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void aHandOffGrant_isMeasuredFromTheWaitersLatestQueuedAttempt(String client) throws Exception {
+        String name = name("handoff-lease");
+        long lease = 400; // the waiter refreshes its place every 100 ms
+        try (LuaLockDriver holder = TestRedis.driver(server.port(), client, Duration.ofSeconds(30));
+             LuaLockDriver waiter = TestRedis.driver(server.port(), client, Duration.ofSeconds(30))) {
+            Grant held = holder.acquire(name, "holder", 30_000, 0);
+            CompletableFuture<Grant> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return waiter.acquire(name, "waiter", lease, TimeUnit.SECONDS.toNanos(10));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(450); // four refreshes
+            long released = System.nanoTime();
+            assertTrue(holder.release(name, "holder"));
+            Grant handed = waiting.get(scaledMillis(2_000), TimeUnit.MILLISECONDS);
+            assertEquals(held.fencingToken() + 1, handed.fencingToken());
+            assertTrue(handed.sentNanos() <= released, "measured from before the release that granted it");
+            long age = TimeUnit.NANOSECONDS.toMillis(released - handed.sentNanos());
+            assertTrue(age <= scaledMillis(lease / 4 + 50), "measured from a request " + age + " ms before the release: the place was not refreshed");
+            assertTrue(waiter.release(name, "waiter"));
+        }
+    }
+
+    /**
+     * Local hand-offs are bounded: while a waiter of another client has a place, a client passes the lock
+     * among its own threads at most {@link LuaLockDriver#MAX_LOCAL_PASSES} times in a row, then the release
+     * goes to that waiter.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void aWaiterOfAnotherClient_getsTheLockAfterAtMostTheLocalPassBound(String client) throws Exception {
+        String name = name("starve");
+        try (LockClient busy = open(server.port(), client, ""); LockClient other = open(server.port(), client, "fallback=30s")) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.ConcurrentLinkedQueue<long[]> grants = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            List<CompletableFuture<Void>> threads = java.util.stream.IntStream.range(0, 4).mapToObj(i -> CompletableFuture.runAsync(() -> {
+                try {
+                    while (!stop.get()) {
+                        Lease l = busy.lock(name).acquire(Duration.ofSeconds(30), Duration.ofSeconds(10));
+                        grants.add(new long[] {System.nanoTime(), l.fencingToken()});
+                        Thread.sleep(1);
+                        l.release();
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            })).toList();
+            try {
+                Thread.sleep(200); // the four threads pass the lock among themselves
+                long asked = System.nanoTime();
+                Lease mine = other.lock(name).acquire(Duration.ofSeconds(5), Duration.ofSeconds(10));
+                long passedMeanwhile = grants.stream().filter(g -> g[0] > asked && g[1] < mine.fencingToken()).count();
+                assertTrue(passedMeanwhile <= LuaLockDriver.MAX_LOCAL_PASSES + 2,
+                        "the busy client kept the lock for " + passedMeanwhile + " grants while another client waited");
+                mine.release();
+            } finally {
+                stop.set(true);
+                CompletableFuture.allOf(threads.toArray(CompletableFuture[]::new)).get(scaledMillis(10_000), TimeUnit.MILLISECONDS);
             }
         }
     }

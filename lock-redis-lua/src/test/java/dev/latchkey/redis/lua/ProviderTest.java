@@ -48,7 +48,7 @@ class ProviderTest {
             assertTrue(c.describe().contains("fallback 3000 ms") && c.describe().contains("prefix app:"), c.describe());
             try (Lease lease = c.lock("opts").acquire()) {
                 assertTrue(lease.remaining().toMillis() > 5_000 && lease.remaining().toMillis() <= 7_000);
-                assertEquals("1", server.command("EVAL", "redis.call('SELECT', 2) return redis.call('EXISTS', KEYS[1])", "1", "app:{opts}:lock"));
+                assertEquals("1", server.command("EVAL", "redis.call('SELECT', 2) return redis.call('EXISTS', KEYS[1])", "1", "app:{opts}"));
             }
         }
     }
@@ -67,7 +67,7 @@ class ProviderTest {
                     .build(JedisClients.connection(jedis, Duration.ofSeconds(2)));
                  Lease lease = c.lock("built").acquire()) {
                 assertTrue(lease.fencingToken() > 0);
-                assertEquals(lease.fencingToken(), Long.parseLong(jedis.get("mine:{built}:fence")));
+                assertEquals(lease.fencingToken(), Long.parseLong(jedis.hget("mine:{built}", "f")));
             }
             assertEquals("PONG", jedis.ping(), "closing the lock client left the application's client open");
             try (LockClient c = RedisLuaLocks.builder().build(JedisClients.connection(jedis, Duration.ofSeconds(2)))) {

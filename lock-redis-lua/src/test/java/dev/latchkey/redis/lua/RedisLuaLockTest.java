@@ -42,28 +42,24 @@ class RedisLuaLockTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jedis", "lettuce"})
-    void keyLayout_lockKeyWithLeaseTtl_fenceKeyWithoutTtl_channelPerName(String client) throws Exception {
+    void keyLayout_oneHashPerName_withoutTtl_holderExpiryAndFence_counterSurvivesRelease(String client) throws Exception {
         String name = name("layout");
         try (LockClient c = open(server.port(), client, "")) {
             assertEquals(LuaLockDriver.CAPABILITIES, c.capabilities());
             Lease lease = c.lock(name).acquire(Duration.ofSeconds(10));
-            String lock = "latchkey:{" + name + "}:lock";
-            String fence = "latchkey:{" + name + "}:fence";
-            long ttl = Long.parseLong(server.command("PTTL", lock));
-            assertTrue(ttl > 8_000 && ttl <= 10_000, "lock TTL is the lease: " + ttl);
-            assertEquals("-1", server.command("PTTL", fence), "the fence counter has no TTL");
-            assertEquals(Long.toString(lease.fencingToken()), server.command("GET", fence));
+            String key = "latchkey:{" + name + "}";
+            assertEquals("hash", server.command("TYPE", key));
+            assertEquals("-1", server.command("PTTL", key), "the key has no TTL: the fence counter must never go");
+            assertEquals(Long.toString(lease.fencingToken()), server.command("HGET", key, "f"));
+            assertNotNull(server.command("HGET", key, "o"), "the holder's token");
+            long left = c.inspect(name).orElseThrow().remaining().toMillis();
+            assertTrue(left > 8_000 && left <= 10_000, "the hold ends with the lease, on the server's clock: " + left);
+            System.out.printf("[memory] %s: held %s bytes (MEMORY USAGE)%n", client, server.command("MEMORY", "USAGE", key));
             assertEquals(ReleaseOutcome.RELEASED, lease.release());
-            assertEquals("0", server.command("EXISTS", lock), "release deletes the lock key");
-            assertEquals("1", server.command("EXISTS", fence), "the counter survives the release");
-            System.out.printf("[memory] %s: lock key %s bytes, fence key %s bytes (MEMORY USAGE)%n", client,
-                    memoryOfHeld(c, name, lock), server.command("MEMORY", "USAGE", fence));
-        }
-    }
-
-    private static String memoryOfHeld(LockClient c, String name, String lockKey) throws InterruptedException {
-        try (Lease ignored = c.lock(name).acquire()) {
-            return server.command("MEMORY", "USAGE", lockKey);
+            assertEquals("0", server.command("HEXISTS", key, "o"), "release removes the holder");
+            assertEquals(Long.toString(lease.fencingToken()), server.command("HGET", key, "f"), "the counter survives the release");
+            assertEquals("[latchkey:{" + name + "}]", server.call("KEYS", "latchkey:{" + name + "}*").toString(), "one key per name");
+            System.out.printf("[memory] %s: released %s bytes (MEMORY USAGE)%n", client, server.command("MEMORY", "USAGE", key));
         }
     }
 
@@ -77,10 +73,10 @@ class RedisLuaLockTest {
             assertNull(driver.acquire(name, "owner-b", 5_000, 0), "held: a second owner is refused");
             assertFalse(driver.release(name, "owner-b"), "release by a non-owner");
             assertFalse(driver.extend(name, "owner-b", 60_000), "extend by a non-owner");
-            assertEquals("owner-a", server.command("GET", driver.lockKey(name)));
-            assertTrue(Long.parseLong(server.command("PTTL", driver.lockKey(name))) <= 5_000, "a non-owner's extend left the TTL alone");
+            assertEquals("owner-a", server.command("HGET", driver.lockKey(name), "o"));
+            assertTrue(driver.inspect(name).orElseThrow().remaining().toMillis() <= 5_000, "a non-owner's extend left the expiry alone");
             assertTrue(driver.extend(name, "owner-a", 60_000));
-            assertTrue(Long.parseLong(server.command("PTTL", driver.lockKey(name))) > 55_000);
+            assertTrue(driver.inspect(name).orElseThrow().remaining().toMillis() > 55_000);
             assertTrue(driver.release(name, "owner-a"));
             assertFalse(driver.release(name, "owner-a"), "a second release finds nothing to release");
             assertFalse(driver.extend(name, "owner-a", 1_000), "extend after release");
@@ -121,7 +117,7 @@ class RedisLuaLockTest {
                 last = taker.fencingToken();
                 taker.release();
             }
-            server.command("DEL", "latchkey:{" + name + "}:lock"); // an operator cleaning up keeps the counter
+            server.command("HDEL", "latchkey:{" + name + "}", "o", "e"); // an operator cleaning up keeps the counter
             assertTrue(b.lock(name).acquire(Duration.ZERO, Duration.ofSeconds(1)).fencingToken() > last);
         }
     }

@@ -43,7 +43,11 @@ enum Mutant {
     NOOP_FORCE_RELEASE("AD-02", "forceRelease answers true and frees nothing"),
     BARGING("FR-03", "declares FAIR, but an immediate attempt takes a free lock ahead of the queue"),
     CLOSE_KEEPS_HOLDS("CL-01", "closing a client gives none of its locks back"),
-    FORGETS_IDLE_WAITERS("CL-02", "loses the wake-up of a lock that had been idle for a second, as a dropped idle subscription would");
+    FORGETS_IDLE_WAITERS("CL-02", "loses the wake-up of a lock that had been idle for a second, as a dropped idle subscription would"),
+    HANDOFF_KEEPS_PREVIOUS_LEASE("LE-07", "a waiter handed the lock gets the lease of the hold it waited behind, not its own, so a lock handed to"
+            + " a waiter that crashed stays held for the releaser's lease"),
+    PASSES_TO_DEPARTED("TO-06", "hands the lock from thread to thread within a client, but a thread whose wait ended stays in line and a"
+            + " release passes the lock to it");
 
     final String target;
     final String defect;
@@ -70,6 +74,8 @@ enum Mutant {
                 return driverDefect(label, all, RefDriver.Defect.GHOST_AFTER_CANCEL);
             case MEASURES_FROM_REPLY:
                 return driverDefect(label, all, RefDriver.Defect.MEASURES_FROM_REPLY);
+            case PASSES_TO_DEPARTED:
+                return driverDefect(label, all, RefDriver.Defect.PASSES_TO_DEPARTED);
             case NON_REENTRANT_VIEW:
                 return clientDefect(label, all, RefHarness.ClientDefect.NON_REENTRANT_VIEW);
             case INTERRUPT_BREAKS_RELEASE:
@@ -243,6 +249,13 @@ enum Mutant {
                             return null; // only queued waiters respect the queue: a newcomer barges in
                         }
                         return take(e, caller, token, leaseMillis);
+                    }
+                };
+            case HANDOFF_KEEPS_PREVIOUS_LEASE:
+                return new RefServer(true) {
+                    @Override
+                    Grant tryGrant(Entry e, RefDriver caller, String token, long leaseMillis, Condition me) throws InterruptedException {
+                        return super.tryGrant(e, caller, token, me != null && e.leaseMillis > 0 ? e.leaseMillis : leaseMillis, me);
                     }
                 };
             case FORGETS_IDLE_WAITERS:

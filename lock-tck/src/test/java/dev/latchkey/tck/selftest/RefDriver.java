@@ -6,7 +6,11 @@ import dev.latchkey.LockUnavailableException;
 import dev.latchkey.spi.Grant;
 import dev.latchkey.spi.LockDriver;
 import dev.latchkey.spi.LockEnvironment;
+import java.util.Deque;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -27,8 +31,17 @@ final class RefDriver implements LockDriver {
         /** An interrupted (cancelled) wait goes on in the background and takes the lock later. */
         GHOST_AFTER_CANCEL,
         /** Reports a grant as if its request had been sent when the reply arrived. */
-        MEASURES_FROM_REPLY
+        MEASURES_FROM_REPLY,
+        /**
+         * Hands the lock from a releasing thread to a waiting thread of the same client in one step (local
+         * cohorting), but a waiter whose wait ended stays in the hand-off queue, so a release passes the
+         * lock to a thread that has left.
+         */
+        PASSES_TO_DEPARTED
     }
+
+    /** Waiters of this client, by lock name, that a release may pass the lock to: token and lease (PASSES_TO_DEPARTED). */
+    private final Map<String, Deque<Map.Entry<String, Long>>> locals = new ConcurrentHashMap<>();
 
     private final RefServer server;
     private final Set<Capability> capabilities;
@@ -80,6 +93,18 @@ final class RefDriver implements LockDriver {
                     ghost(name, token, leaseMillis);
                     throw e;
                 }
+            case PASSES_TO_DEPARTED: {
+                Deque<Map.Entry<String, Long>> queue = locals.computeIfAbsent(name, n -> new ConcurrentLinkedDeque<>());
+                Map.Entry<String, Long> me = Map.entry(token, leaseMillis);
+                if (waitNanos > 0) {
+                    queue.add(me);
+                }
+                Grant grant = server.acquire(this, name, token, leaseMillis, waitNanos);
+                if (grant != null) {
+                    queue.remove(me); // the defect: a waiter that gave up stays queued
+                }
+                return grant;
+            }
             case MEASURES_FROM_REPLY: {
                 Grant grant = server.acquire(this, name, token, leaseMillis, waitNanos);
                 return grant == null ? null : new Grant(grant.fencingToken(), env.ticker().nanoTime());
@@ -101,6 +126,16 @@ final class RefDriver implements LockDriver {
 
     @Override
     public boolean release(String name, String token) {
+        Deque<Map.Entry<String, Long>> queue = defect == Defect.PASSES_TO_DEPARTED ? locals.get(name) : null;
+        Map.Entry<String, Long> next = queue == null ? null : queue.poll();
+        if (next != null) {
+            try {
+                return server.pass(this, name, token, next.getKey(), next.getValue());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LockUnavailableException("interrupted while passing the lock");
+            }
+        }
         return server.release(name, token);
     }
 

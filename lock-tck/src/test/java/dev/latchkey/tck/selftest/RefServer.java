@@ -30,6 +30,8 @@ class RefServer {
         long lastFree = System.nanoTime();
         /** How long the lock had been free before the current hold began. */
         long idleBeforeHold;
+        /** The lease of the current (or last) hold. */
+        long leaseMillis;
         final ArrayDeque<Condition> queue = new ArrayDeque<>();
     }
 
@@ -170,6 +172,26 @@ class RefServer {
         return extended;
     }
 
+    /**
+     * A client's local hand-off: if {@code from} holds the lock, {@code to} holds it from now on for
+     * {@code leaseMillis}, with the next fencing token (no waiter of the server is woken: the lock stays held).
+     */
+    boolean pass(RefDriver caller, String name, String from, String to, long leaseMillis) throws InterruptedException {
+        boolean passed;
+        monitor.lock();
+        try {
+            Entry e = entries.get(name);
+            passed = e != null && ownsForRelease(e, from);
+            if (passed) {
+                take(e, caller, to, leaseMillis);
+            }
+        } finally {
+            monitor.unlock();
+        }
+        awaitReply();
+        return passed;
+    }
+
     boolean release(String name, String token) {
         boolean released;
         monitor.lock();
@@ -206,6 +228,7 @@ class RefServer {
         long now = System.nanoTime();
         e.idleBeforeHold = now - e.lastFree;
         e.holder = token;
+        e.leaseMillis = leaseMillis;
         e.expiresAt = now + lifetimeNanos(leaseMillis);
         e.wallExpiresAt = caller.wallMillis() + leaseMillis;
         return new Grant(nextToken(e, caller), now);

@@ -8,6 +8,7 @@ import dev.latchkey.redis.common.RedisSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
@@ -77,11 +79,32 @@ public final class JedisPort implements RedisPort {
         HostAndPort node = new HostAndPort(s.host(), s.port());
         UnifiedJedis jedis;
         try {
-            jedis = s.cluster() ? new JedisCluster(Set.of(node), config) : new JedisPooled(node, config);
+            ConnectionPoolConfig pool = pool(s.timeout());
+            jedis = s.cluster() ? new JedisCluster(Set.of(node), config, pool) : new JedisPooled(node, config, pool);
         } catch (RuntimeException e) {
             throw RedisErrors.translate(e, "CONNECT", s.address());
         }
         return new JedisPort(jedis, true, s.address(), timeout);
+    }
+
+    /** The most connections a port opens to one node (Jedis' default is 8, which 32 threads queue for). */
+    static final int MAX_CONNECTIONS = 64;
+
+    /**
+     * A pool sized to the demand: it grows to as many connections as threads call at once (up to
+     * {@link #MAX_CONNECTIONS}), keeps them while they are used (Jedis' default keeps 8 idle and closes
+     * the rest on return, so a burst of 32 threads reconnects on every call), and closes those idle for a
+     * minute. A caller waits for a connection no longer than the command timeout.
+     */
+    static ConnectionPoolConfig pool(Duration timeout) {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(MAX_CONNECTIONS);
+        pool.setMaxIdle(MAX_CONNECTIONS);
+        pool.setMinIdle(0);
+        pool.setMaxWait(timeout);
+        pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
+        pool.setMinEvictableIdleDuration(Duration.ofMinutes(1));
+        return pool;
     }
 
     /**
