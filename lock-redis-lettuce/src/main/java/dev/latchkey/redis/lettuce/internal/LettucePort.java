@@ -5,6 +5,7 @@ import dev.latchkey.redis.common.RedisPort;
 import dev.latchkey.redis.common.RedisPorts;
 import dev.latchkey.redis.common.RedisScript;
 import dev.latchkey.redis.common.RedisSettings;
+import dev.latchkey.redis.common.ReplicaWait;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
@@ -16,6 +17,21 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.TransactionResult;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.ArrayOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.ProtocolKeyword;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -32,7 +48,14 @@ import java.util.function.Supplier;
  * {@link RedisPort} over Lettuce ({@link RedisClient} or {@link RedisClusterClient}). Commands share
  * one multiplexed connection; compare-and-set borrows a dedicated connection from a small pool
  * (WATCH is per connection); pub/sub has its own connection, which Lettuce resubscribes after a
- * reconnect. Thread-safe.
+ * reconnect. From a URI with option {@code sentinel} the client's URI is a Sentinel one: Lettuce asks
+ * the Sentinels where the master is whenever a connection (re)connects, so every connection, pub/sub
+ * included, follows the master across a failover. Thread-safe.
+ *
+ * <p>A script followed by WAIT ({@link #evalAndWait}) uses a dedicated connection too, not the shared
+ * one: WAIT blocks its connection until the replicas answer, and on the shared connection every other
+ * thread's commands would queue behind it. Both commands leave in one write (flush control), so the
+ * pair costs one round trip. In a cluster they go to the node connection of the key's master.
  */
 public final class LettucePort implements RedisPort {
     private final AbstractRedisClient client;
@@ -40,6 +63,8 @@ public final class LettucePort implements RedisPort {
     private final String where;
     private final AutoCloseable connection;
     private final RedisClusterCommands<String, String> commands;
+    /** The cluster connection, for node connections; null for a RedisClient. */
+    private final StatefulRedisClusterConnection<String, String> cluster;
     private final BlockingQueue<StatefulRedisConnection<String, String>> dedicated = new ArrayBlockingQueue<>(8);
     private volatile BiConsumer<String, String> listener = (c, m) -> { };
     private StatefulRedisPubSubConnection<String, String> pubsub;
@@ -53,10 +78,12 @@ public final class LettucePort implements RedisPort {
                 var c = ((RedisClusterClient) client).connect();
                 this.connection = c;
                 this.commands = c.sync();
+                this.cluster = c;
             } else {
                 var c = ((RedisClient) client).connect();
                 this.connection = c;
                 this.commands = c.sync();
+                this.cluster = null;
             }
         } catch (RuntimeException e) {
             if (owned) {
@@ -67,8 +94,12 @@ public final class LettucePort implements RedisPort {
     }
 
     static RedisPort open(RedisSettings s) {
-        RedisURI.Builder b = RedisURI.Builder.redis(s.host(), s.port())
-                .withTimeout(s.timeout())
+        RedisURI.Builder b = s.sentinel() == null ? RedisURI.Builder.redis(s.host(), s.port())
+                : RedisURI.Builder.sentinel(s.host(), s.port(), s.sentinel());
+        if (s.sentinel() != null) {
+            s.nodes().subList(1, s.nodes().size()).forEach(n -> b.withSentinel(n.host(), n.port()));
+        }
+        b.withTimeout(s.timeout())
                 .withSsl(s.tls())
                 .withClientName("latchkey");
         if (!s.cluster()) {
@@ -77,25 +108,36 @@ public final class LettucePort implements RedisPort {
         if (s.password() != null) {
             b.withAuthentication(s.user() == null ? "default" : s.user(), s.password());
         }
-        RedisURI uri = b.build();
         // Connecting gives up after the same timeout as commands (Lettuce's default is 10 s).
         SocketOptions socket = SocketOptions.builder().connectTimeout(s.timeout()).build();
         io.lettuce.core.AbstractRedisClient client;
         if (s.cluster()) {
-            RedisClusterClient cluster = RedisClusterClient.create(SharedResources.INSTANCE, uri);
-            cluster.setOptions(ClusterClientOptions.builder().socketOptions(socket).build());
+            // Every seed, with the first one's settings; the topology is refreshed when a command meets a moved
+            // slot or a node keeps failing (a failover), at most once a second.
+            List<RedisURI> seeds = s.nodes().stream().map(n -> b.withHost(n.host()).withPort(n.port()).build()).toList();
+            RedisClusterClient cluster = RedisClusterClient.create(SharedResources.INSTANCE, seeds);
+            cluster.setOptions(ClusterClientOptions.builder().socketOptions(socket)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
+                            .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1)).build())
+                    .build());
             client = cluster;
         } else {
-            RedisClient single = RedisClient.create(SharedResources.INSTANCE, uri);
+            RedisClient single = RedisClient.create(SharedResources.INSTANCE, b.build());
             single.setOptions(ClientOptions.builder().socketOptions(socket).build());
             client = single;
         }
         return new LettucePort(client, true, s.address());
     }
 
-    /** Lettuce's event loops, shared by every port this JVM opens (one set of threads, not one per client). */
+    /**
+     * Lettuce's event loops, shared by every port this JVM opens (one set of threads, not one per client).
+     * A lost connection is retried after 10 ms, doubling up to 1 s (Lettuce's default goes up to 30 s), so
+     * that a client finds a new master within a second of a failover.
+     */
     private static final class SharedResources {
-        static final ClientResources INSTANCE = DefaultClientResources.create();
+        static final ClientResources INSTANCE = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
     }
 
 
@@ -114,6 +156,100 @@ public final class LettucePort implements RedisPort {
             }
         });
         return RedisPorts.normalize(reply);
+    }
+
+    @Override
+    public ReplicaWait.Acknowledged evalAndWait(RedisScript script, List<String> keys, List<String> args, ReplicaWait wait) {
+        return call("EVALSHA " + script.name() + " + " + wait.command(), () -> {
+            if (cluster != null) {
+                try {
+                    var node = cluster.getPartitions().getPartitionBySlot(SlotHash.getSlot(keys.get(0)));
+                    if (node == null) {
+                        throw new RedisException("no node serves the slot of " + keys.get(0) + " yet (CLUSTERDOWN)");
+                    }
+                    // a node connection is shared by the cluster connection's users: no flush control there
+                    return pipelined(cluster.getConnection(node.getNodeId()), false, script, keys, args, wait);
+                } catch (RuntimeException e) {
+                    ((RedisClusterClient) client).refreshPartitionsAsync(); // a failover moved the slot, or its node died
+                    throw e;
+                }
+            }
+            StatefulRedisConnection<String, String> c = borrow();
+            boolean healthy = false;
+            try {
+                ReplicaWait.Acknowledged done = pipelined(c, true, script, keys, args, wait);
+                healthy = true;
+                return done;
+            } finally {
+                giveBack(c, healthy);
+            }
+        });
+    }
+
+    private static ReplicaWait.Acknowledged pipelined(StatefulRedisConnection<String, String> c, boolean flushControl,
+            RedisScript script, List<String> keys, List<String> args, ReplicaWait wait) {
+        try {
+            return pipelined(c, flushControl, script, keys, args, wait, false);
+        } catch (RedisCommandExecutionException e) {
+            if (RedisErrors.isNoScript(e)) {
+                return pipelined(c, flushControl, script, keys, args, wait, true); // EVAL also caches it again
+            }
+            throw e;
+        }
+    }
+
+    private static ReplicaWait.Acknowledged pipelined(StatefulRedisConnection<String, String> c, boolean flushControl,
+            RedisScript script, List<String> keys, List<String> args, ReplicaWait wait, boolean body) {
+        String[] k = keys.toArray(String[]::new);
+        String[] a = args.toArray(String[]::new);
+        RedisAsyncCommands<String, String> async = c.async();
+        RedisFuture<Object> reply;
+        RedisFuture<?> acknowledged;
+        if (flushControl) {
+            c.setAutoFlushCommands(false);
+        }
+        try {
+            reply = body ? async.eval(script.body(), ScriptOutputType.MULTI, k, a)
+                    : async.evalsha(script.sha1(), ScriptOutputType.MULTI, k, a);
+            acknowledged = wait.aof()
+                    ? async.dispatch(WAITAOF, new ArrayOutput<>(StringCodec.UTF8),
+                            new CommandArgs<>(StringCodec.UTF8).add(0).add(wait.replicas()).add(wait.timeoutMillis()))
+                    : async.waitForReplication(wait.replicas(), wait.timeoutMillis());
+            if (flushControl) {
+                c.flushCommands();
+            }
+        } finally {
+            if (flushControl) {
+                c.setAutoFlushCommands(true);
+            }
+        }
+        long limit = c.getTimeout().toMillis() + wait.timeoutMillis();
+        long start = System.nanoTime();
+        Object result = LettuceFutures.awaitOrCancel(reply, limit, TimeUnit.MILLISECONDS);
+        long left = Math.max(1, limit - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        Object count = LettuceFutures.awaitOrCancel(acknowledged, left, TimeUnit.MILLISECONDS);
+        long replicas = count instanceof List ? ((Number) ((List<?>) count).get(1)).longValue() : ((Number) count).longValue();
+        return new ReplicaWait.Acknowledged(RedisPorts.normalize(result), replicas);
+    }
+
+    /** WAITAOF, which Lettuce's command set lacks. */
+    private static final ProtocolKeyword WAITAOF = new ProtocolKeyword() {
+        private final byte[] bytes = "WAITAOF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        @Override
+        public byte[] getBytes() {
+            return bytes;
+        }
+
+        @Override
+        public String name() {
+            return "WAITAOF";
+        }
+    };
+
+    @Override
+    public String serverVersion() {
+        return call("INFO server", () -> RedisPorts.infoField(commands.info("server"), "redis_version"));
     }
 
     @Override
@@ -162,10 +298,7 @@ public final class LettucePort implements RedisPort {
             throw new UnsupportedOperationException("WATCH/MULTI/EXEC is not supported on a Lettuce cluster client; use client=jedis");
         }
         return call("WATCH/MULTI/EXEC", () -> {
-            StatefulRedisConnection<String, String> c = dedicated.poll();
-            if (c == null || !c.isOpen()) {
-                c = ((RedisClient) client).connect();
-            }
+            StatefulRedisConnection<String, String> c = borrow();
             boolean healthy = false;
             try {
                 RedisCommands<String, String> sync = c.sync();
@@ -186,11 +319,26 @@ public final class LettucePort implements RedisPort {
                     // a concurrent write aborted EXEC: look again
                 }
             } finally {
-                if (!healthy || !dedicated.offer(c)) {
-                    c.close();
-                }
+                giveBack(c, healthy);
             }
         });
+    }
+
+    /** A dedicated connection (of a RedisClient) from the small pool, or a new one. */
+    private StatefulRedisConnection<String, String> borrow() {
+        StatefulRedisConnection<String, String> c = dedicated.poll();
+        while (c != null && !c.isOpen()) {
+            c.close();
+            c = dedicated.poll();
+        }
+        return c != null ? c : ((RedisClient) client).connect();
+    }
+
+    /** Back to the pool if it is in a known state and there is room, else closed. */
+    private void giveBack(StatefulRedisConnection<String, String> c, boolean healthy) {
+        if (!healthy || !dedicated.offer(c)) {
+            c.close();
+        }
     }
 
     @Override
