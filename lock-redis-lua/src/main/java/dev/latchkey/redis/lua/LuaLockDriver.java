@@ -57,6 +57,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * when the queue is empty. All clients of one lock name should agree on the mode: a non-fair client
  * ignores the queue.
  *
+ * <p>On a replicated Redis (Sentinel, Cluster with replicas), option {@code replicas=N} makes acquire,
+ * extend and release count only once N replicas acknowledged them ({@link ReplicatedWrites}, which also
+ * says what happens when they do not); only then does the driver declare {@link Capability#FAILOVER_SAFE}.
+ *
  * <p>A release whose reply is lost is not recorded server-side: the engine answers a retry that
  * finds the lock gone with {@code ALREADY_RELEASED} when the first attempt left before the deadline.
  * The driver never undoes a grant itself; a failed or interrupted acquisition is undone by the engine
@@ -85,6 +89,8 @@ final class LuaLockDriver implements LockDriver {
     private static final Duration LINGER = Duration.ofSeconds(2);
 
     private final RedisPort port;
+    /** Runs the scripts that change a lock: acquire, extend, release. */
+    private final ReplicatedWrites writes;
     private final KeyNaming keys;
     private final long fallbackNanos;
     private final boolean fair;
@@ -97,7 +103,13 @@ final class LuaLockDriver implements LockDriver {
 
     /** The driver owns the port and closes it. */
     LuaLockDriver(RedisPort port, KeyNaming keys, Duration fallback, boolean fair, Ticker ticker) {
+        this(port, ReplicatedWrites.none(port), keys, fallback, fair, ticker);
+    }
+
+    /** The driver owns the port and closes it; {@code writes} runs on the same port. */
+    LuaLockDriver(RedisPort port, ReplicatedWrites writes, KeyNaming keys, Duration fallback, boolean fair, Ticker ticker) {
         this.port = port;
+        this.writes = writes;
         this.ticker = ticker;
         this.keys = keys;
         this.fallbackNanos = fallback.toNanos();
@@ -105,15 +117,20 @@ final class LuaLockDriver implements LockDriver {
         this.placeMillis = 2 * fallback.toMillis() + 1_000;
         this.hub = new WakeHub(port, LINGER);
         this.description = "redis-lua " + port.describe() + " (prefix " + keys.prefix() + ", fallback "
-                + fallback.toMillis() + " ms" + (fair ? ", fair" : "") + ")";
+                + fallback.toMillis() + " ms" + (fair ? ", fair" : "") + writes.describe() + ")";
     }
 
-    static Set<Capability> capabilities(boolean fair) {
-        if (!fair) {
+    static Set<Capability> capabilities(boolean fair, boolean failoverSafe) {
+        if (!fair && !failoverSafe) {
             return CAPABILITIES;
         }
         EnumSet<Capability> all = EnumSet.copyOf(CAPABILITIES);
-        all.add(Capability.FAIR);
+        if (fair) {
+            all.add(Capability.FAIR);
+        }
+        if (failoverSafe) {
+            all.add(Capability.FAILOVER_SAFE);
+        }
         return Collections.unmodifiableSet(all);
     }
 
@@ -126,7 +143,7 @@ final class LuaLockDriver implements LockDriver {
 
     @Override
     public Set<Capability> capabilities() {
-        return capabilities(fair);
+        return capabilities(fair, writes.acknowledged());
     }
 
     @Override
@@ -183,9 +200,9 @@ final class LuaLockDriver implements LockDriver {
         long sent = ticker.nanoTime();
         String lease = Long.toString(leaseMillis);
         List<Object> reply = fair
-                ? port.eval(FAIR_ACQUIRE, List.of(lockKey(name), fenceKey(name), queueKey(name), placesKey(name)),
+                ? writes.eval(FAIR_ACQUIRE, name, List.of(lockKey(name), fenceKey(name), queueKey(name), placesKey(name)),
                         List.of(token, lease, Long.toString(keepPlaceMillis), channel(name)))
-                : port.eval(ACQUIRE, List.of(lockKey(name), fenceKey(name)), List.of(token, lease));
+                : writes.eval(ACQUIRE, name, List.of(lockKey(name), fenceKey(name)), List.of(token, lease));
         long flag = (Long) reply.get(0);
         long value = (Long) reply.get(1);
         return flag == 1 ? new Attempt(new Grant(value, sent), 0) : new Attempt(null, value);
@@ -193,14 +210,14 @@ final class LuaLockDriver implements LockDriver {
 
     @Override
     public boolean extend(String name, String token, long leaseMillis) {
-        return isOne(port.eval(EXTEND, List.of(lockKey(name)), List.of(token, Long.toString(leaseMillis))));
+        return isOne(writes.eval(EXTEND, name, List.of(lockKey(name)), List.of(token, Long.toString(leaseMillis))));
     }
 
     @Override
     public boolean release(String name, String token) {
         return isOne(fair
-                ? port.eval(FAIR_RELEASE, List.of(lockKey(name), queueKey(name), placesKey(name)), List.of(token, channel(name)))
-                : port.eval(RELEASE, List.of(lockKey(name)), List.of(token, channel(name))));
+                ? writes.eval(FAIR_RELEASE, name, List.of(lockKey(name), queueKey(name), placesKey(name)), List.of(token, channel(name)))
+                : writes.eval(RELEASE, name, List.of(lockKey(name)), List.of(token, channel(name))));
     }
 
     @Override
