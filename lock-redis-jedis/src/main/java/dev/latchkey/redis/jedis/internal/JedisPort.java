@@ -9,6 +9,7 @@ import dev.latchkey.redis.common.RedisSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,6 +38,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.providers.SentineledConnectionProvider;
 import redis.clients.jedis.util.KeyValue;
 import redis.clients.jedis.params.SetParams;
@@ -56,6 +58,8 @@ public final class JedisPort implements RedisPort {
     private final long timeoutMillis;
     /** The Sentinel-aware connections of a port opened with option {@code sentinel}, else null. */
     private final SentineledConnectionProvider sentinel;
+    /** The slot map of a cluster port opened from a URI, else null. */
+    private final ClusterConnectionProvider slots;
 
     /** A channel nobody publishes to, subscribed for as long as the port is open (see {@link Subscriber}). */
     private static final String KEEPALIVE = "latchkey:__keepalive__";
@@ -68,12 +72,14 @@ public final class JedisPort implements RedisPort {
     private volatile boolean closed;
 
     public JedisPort(UnifiedJedis jedis, boolean owned, String where, long timeoutMillis) {
-        this(jedis, null, owned, where, timeoutMillis);
+        this(jedis, null, null, owned, where, timeoutMillis);
     }
 
-    private JedisPort(UnifiedJedis jedis, SentineledConnectionProvider sentinel, boolean owned, String where, long timeoutMillis) {
+    private JedisPort(UnifiedJedis jedis, SentineledConnectionProvider sentinel, ClusterConnectionProvider slots, boolean owned,
+                      String where, long timeoutMillis) {
         this.jedis = jedis;
         this.sentinel = sentinel;
+        this.slots = slots;
         this.owned = owned;
         this.where = where;
         this.timeoutMillis = timeoutMillis;
@@ -95,6 +101,7 @@ public final class JedisPort implements RedisPort {
         s.nodes().forEach(n -> nodes.add(new HostAndPort(n.host(), n.port())));
         UnifiedJedis jedis;
         SentineledConnectionProvider sentinel = null;
+        ClusterConnectionProvider slots = null;
         try {
             if (s.sentinel() != null) {
                 // The Sentinels take no password of the master's; they answer where the master is, and announce a
@@ -104,13 +111,16 @@ public final class JedisPort implements RedisPort {
                         .clientName("latchkey").build();
                 sentinel = new SentineledConnectionProvider(s.sentinel(), config, nodes, sentinels);
                 jedis = new JedisSentineled(sentinel);
+            } else if (s.cluster()) {
+                slots = new ClusterConnectionProvider(nodes, config); // as JedisCluster(nodes, config) makes it, kept to renew the slot map
+                jedis = new JedisCluster(slots, JedisCluster.DEFAULT_MAX_ATTEMPTS, Duration.ofMillis((long) timeout * JedisCluster.DEFAULT_MAX_ATTEMPTS));
             } else {
-                jedis = s.cluster() ? new JedisCluster(nodes, config) : new JedisPooled(nodes.iterator().next(), config);
+                jedis = new JedisPooled(nodes.iterator().next(), config);
             }
         } catch (RuntimeException e) {
             throw RedisErrors.translate(e, "CONNECT", s.address());
         }
-        return new JedisPort(jedis, sentinel, true, s.address(), timeout);
+        return new JedisPort(jedis, sentinel, slots, true, s.address(), timeout);
     }
 
     /**
@@ -183,7 +193,7 @@ public final class JedisPort implements RedisPort {
     /**
      * The script and the WAIT go out together on one pooled connection of the key's master (a Jedis
      * {@link Pipeline}), whose read timeout is stretched by the WAIT's for that call. On a dead or moved node in a
-     * cluster, the next call of the client's own lets JedisCluster renew its slot map.
+     * cluster, the slot map is renewed (for a JedisCluster handed over, by a call that JedisCluster routes itself).
      */
     @Override
     public ReplicaWait.Acknowledged evalAndWait(RedisScript script, List<String> keys, List<String> args, ReplicaWait wait) {
@@ -207,12 +217,14 @@ public final class JedisPort implements RedisPort {
                     }
                 }
             } catch (JedisConnectionException | JedisRedirectionException e) {
-                if (jedis instanceof JedisCluster) {
-                    try {
+                try {
+                    if (slots != null) {
+                        slots.renewSlotCache();
+                    } else if (jedis instanceof JedisCluster) {
                         jedis.exists(key); // routed by JedisCluster itself, which renews its slot map on MOVED or a dead node
-                    } catch (RuntimeException ignored) {
-                        // the cluster is still failing over; the caller retries later
                     }
+                } catch (RuntimeException ignored) {
+                    // the cluster is still failing over; the caller retries later
                 }
                 throw e;
             }

@@ -29,6 +29,8 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.ArrayOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.ProtocolKeyword;
+import io.lettuce.core.protocol.RedisCommand;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -116,17 +118,36 @@ public final class LettucePort implements RedisPort {
             // slot or a node keeps failing (a failover), at most once a second.
             List<RedisURI> seeds = s.nodes().stream().map(n -> b.withHost(n.host()).withPort(n.port()).build()).toList();
             RedisClusterClient cluster = RedisClusterClient.create(SharedResources.INSTANCE, seeds);
-            cluster.setOptions(ClusterClientOptions.builder().socketOptions(socket)
+            cluster.setOptions(ClusterClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts(s.timeout()))
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
                             .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1)).build())
                     .build());
             client = cluster;
         } else {
             RedisClient single = RedisClient.create(SharedResources.INSTANCE, b.build());
-            single.setOptions(ClientOptions.builder().socketOptions(socket).build());
+            single.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts(s.timeout())).build());
             client = single;
         }
         return new LettucePort(client, true, s.address());
+    }
+
+    /**
+     * Commands expire after the timeout, as by Lettuce's default, except WAIT and WAITAOF, which block for a time
+     * of their own: {@link #evalAndWait} bounds those itself, at the timeout plus theirs.
+     */
+    private static TimeoutOptions timeouts(Duration timeout) {
+        return TimeoutOptions.builder().timeoutCommands().timeoutSource(new TimeoutOptions.TimeoutSource() {
+            @Override
+            public long getTimeout(RedisCommand<?, ?, ?> command) {
+                String type = command.getType().name();
+                return type.equals("WAIT") || type.equals("WAITAOF") ? 0 : timeout.toNanos();
+            }
+
+            @Override
+            public TimeUnit getTimeUnit() {
+                return TimeUnit.NANOSECONDS;
+            }
+        }).build();
     }
 
     /**
@@ -188,14 +209,7 @@ public final class LettucePort implements RedisPort {
 
     private static ReplicaWait.Acknowledged pipelined(StatefulRedisConnection<String, String> c, boolean flushControl,
             RedisScript script, List<String> keys, List<String> args, ReplicaWait wait) {
-        try {
-            return pipelined(c, flushControl, script, keys, args, wait, false);
-        } catch (RedisCommandExecutionException e) {
-            if (RedisErrors.isNoScript(e)) {
-                return pipelined(c, flushControl, script, keys, args, wait, true); // EVAL also caches it again
-            }
-            throw e;
-        }
+        return pipelined(c, flushControl, script, keys, args, wait, false);
     }
 
     private static ReplicaWait.Acknowledged pipelined(StatefulRedisConnection<String, String> c, boolean flushControl,
@@ -223,13 +237,26 @@ public final class LettucePort implements RedisPort {
                 c.setAutoFlushCommands(true);
             }
         }
-        long limit = c.getTimeout().toMillis() + wait.timeoutMillis();
-        long start = System.nanoTime();
-        Object result = LettuceFutures.awaitOrCancel(reply, limit, TimeUnit.MILLISECONDS);
-        long left = Math.max(1, limit - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        Object count = LettuceFutures.awaitOrCancel(acknowledged, left, TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(c.getTimeout().toMillis() + wait.timeoutMillis());
+        Object result;
+        try {
+            result = LettuceFutures.awaitOrCancel(reply, left(deadline), TimeUnit.NANOSECONDS);
+        } catch (RedisCommandExecutionException e) {
+            if (body || !RedisErrors.isNoScript(e)) {
+                throw e;
+            }
+            // The script cache lacks it (flushed, or a promoted replica): once the WAIT that followed has answered
+            // (it may block while the replicas lag), EVAL caches it again.
+            LettuceFutures.awaitOrCancel(acknowledged, left(deadline), TimeUnit.NANOSECONDS);
+            return pipelined(c, flushControl, script, keys, args, wait, true);
+        }
+        Object count = LettuceFutures.awaitOrCancel(acknowledged, left(deadline), TimeUnit.NANOSECONDS);
         long replicas = count instanceof List ? ((Number) ((List<?>) count).get(1)).longValue() : ((Number) count).longValue();
         return new ReplicaWait.Acknowledged(RedisPorts.normalize(result), replicas);
+    }
+
+    private static long left(long deadline) {
+        return Math.max(1, deadline - System.nanoTime());
     }
 
     /** WAITAOF, which Lettuce's command set lacks. */
