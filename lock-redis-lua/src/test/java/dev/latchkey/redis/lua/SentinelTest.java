@@ -121,6 +121,35 @@ class SentinelTest {
         }
     }
 
+    /**
+     * Regression: the master dies while a grant waits for its acknowledgement. Lettuce used to re-send the
+     * unanswered WAIT on its reconnected connection, to the new master, where it counted a replica that had
+     * nothing of the grant: a grant that existed nowhere was reported (the soak saw fencing tokens issued twice).
+     * The acquisition must fail instead, and leave the lock free.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void withReplicas1_theMasterDiesWhileAGrantAwaitsItsAcknowledgement_theGrantFails(String client) throws Exception {
+        String name = name("midwait");
+        try (LockClient c = open(client, "replicas=1&replicaTimeout=" + scaledMillis(8_000) + "ms"); LockClient d = open(client, "replicas=1")) {
+            sentinel.holdBackReplication();
+            CompletableFuture<Optional<Lease>> acquiring = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return c.lock(name).tryAcquire(Duration.ofSeconds(30));
+                } catch (RuntimeException e) {
+                    throw e;
+                }
+            });
+            Thread.sleep(300); // the script ran on the old master; its WAIT waits for a replica
+            sentinel.crashMasterAndFailOver(scaled(FAILOVER));
+            sentinel.rejoin(); // now the new master has a replica to acknowledge whatever is asked
+            java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> acquiring.get(scaledMillis(10_000), TimeUnit.MILLISECONDS));
+            assertTrue(failed.getCause() instanceof LockUnavailableException, String.valueOf(failed.getCause()));
+            eventually(() -> d.lock(name).tryAcquire(Duration.ofSeconds(5)), FOLLOW).orElseThrow().release();
+        }
+    }
+
     @Test
     void withReplicas1_extendAndReleaseThatNoReplicaAcknowledges_fail_andARetriedReleaseSaysAlreadyReleased() throws Exception {
         String name = name("unacknowledged");

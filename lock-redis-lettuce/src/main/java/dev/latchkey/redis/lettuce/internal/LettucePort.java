@@ -41,6 +41,9 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.BiConsumer;
@@ -57,7 +60,10 @@ import java.util.function.Supplier;
  * <p>A script followed by WAIT ({@link #evalAndWait}) uses a dedicated connection too, not the shared
  * one: WAIT blocks its connection until the replicas answer, and on the shared connection every other
  * thread's commands would queue behind it. Both commands leave in one write (flush control), so the
- * pair costs one round trip. In a cluster they go to the node connection of the key's master.
+ * pair costs one round trip. Those connections belong to a client that never reconnects: after a
+ * reconnect Lettuce re-sends what the lost connection left unanswered, perhaps to another server (a new
+ * master), and a WAIT re-sent there would count acknowledgements of nothing the script wrote. In a
+ * cluster they connect to the master of the key's slot.
  */
 public final class LettucePort implements RedisPort {
     private final AbstractRedisClient client;
@@ -65,14 +71,35 @@ public final class LettucePort implements RedisPort {
     private final String where;
     private final AutoCloseable connection;
     private final RedisClusterCommands<String, String> commands;
-    /** The cluster connection, for node connections; null for a RedisClient. */
+    /** The cluster connection, for its slot map; null for a RedisClient. */
     private final StatefulRedisClusterConnection<String, String> cluster;
+    /** The client of the script-and-WAIT connections, which never reconnects; null if not available. */
+    private final RedisClient waits;
+    private final boolean ownsWaits;
+    /** A cluster node's URI with this port's settings; null for one server or Sentinel. */
+    private final UnaryOperator<RedisURI> nodeUri;
+    /** Idle script-and-WAIT connections by node ({@code host:port}, or "" for the master). */
+    private final Map<String, BlockingQueue<StatefulRedisConnection<String, String>>> waitPools = new ConcurrentHashMap<>();
     private final BlockingQueue<StatefulRedisConnection<String, String>> dedicated = new ArrayBlockingQueue<>(8);
     private volatile BiConsumer<String, String> listener = (c, m) -> { };
     private StatefulRedisPubSubConnection<String, String> pubsub;
 
+    /**
+     * A port over a client the application handed over. Replica acknowledgement needs a {@link RedisClient}
+     * whose options turn auto-reconnect off (see the class comment); with any other, {@link #evalAndWait} is
+     * unsupported.
+     */
     public LettucePort(AbstractRedisClient client, boolean owned, String where) {
+        this(client, client instanceof RedisClient && !client.getOptions().isAutoReconnect() ? (RedisClient) client : null,
+                false, null, owned, where);
+    }
+
+    private LettucePort(AbstractRedisClient client, RedisClient waits, boolean ownsWaits, UnaryOperator<RedisURI> nodeUri,
+                        boolean owned, String where) {
         this.client = client;
+        this.waits = waits;
+        this.ownsWaits = ownsWaits;
+        this.nodeUri = nodeUri;
         this.owned = owned;
         this.where = where;
         try {
@@ -90,6 +117,9 @@ public final class LettucePort implements RedisPort {
         } catch (RuntimeException e) {
             if (owned) {
                 client.shutdown();
+            }
+            if (ownsWaits) {
+                waits.shutdown();
             }
             throw RedisErrors.translate(e, "CONNECT", where);
         }
@@ -113,22 +143,29 @@ public final class LettucePort implements RedisPort {
         // Connecting gives up after the same timeout as commands (Lettuce's default is 10 s).
         SocketOptions socket = SocketOptions.builder().connectTimeout(s.timeout()).build();
         io.lettuce.core.AbstractRedisClient client;
+        UnaryOperator<RedisURI> nodeUri = null;
+        RedisClient waits;
         if (s.cluster()) {
             // Every seed, with the first one's settings; the topology is refreshed when a command meets a moved
             // slot or a node keeps failing (a failover), at most once a second.
             List<RedisURI> seeds = s.nodes().stream().map(n -> b.withHost(n.host()).withPort(n.port()).build()).toList();
             RedisClusterClient cluster = RedisClusterClient.create(SharedResources.INSTANCE, seeds);
-            cluster.setOptions(ClusterClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts(s.timeout()))
+            cluster.setOptions(ClusterClientOptions.builder().socketOptions(socket)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
                             .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1)).build())
                     .build());
             client = cluster;
+            RedisURI template = seeds.get(0);
+            nodeUri = node -> RedisURI.builder(template).withHost(node.getHost()).withPort(node.getPort()).build();
+            waits = RedisClient.create(SharedResources.INSTANCE);
         } else {
             RedisClient single = RedisClient.create(SharedResources.INSTANCE, b.build());
-            single.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts(s.timeout())).build());
+            single.setOptions(ClientOptions.builder().socketOptions(socket).build());
             client = single;
+            waits = RedisClient.create(SharedResources.INSTANCE, b.build());
         }
-        return new LettucePort(client, true, s.address());
+        waits.setOptions(ClientOptions.builder().socketOptions(socket).autoReconnect(false).timeoutOptions(timeouts(s.timeout())).build());
+        return new LettucePort(client, waits, true, nodeUri, true, s.address());
     }
 
     /**
@@ -181,47 +218,70 @@ public final class LettucePort implements RedisPort {
 
     @Override
     public ReplicaWait.Acknowledged evalAndWait(RedisScript script, List<String> keys, List<String> args, ReplicaWait wait) {
+        if (waits == null) {
+            throw new UnsupportedOperationException("replica acknowledgement over a Lettuce client handed over needs a"
+                    + " RedisClient with ClientOptions.autoReconnect(false) (Lettuce re-sends unanswered commands after a"
+                    + " reconnect, perhaps to a new master, which would part a script from its WAIT); or open the lock"
+                    + " client from a URI");
+        }
         return call("EVALSHA " + script.name() + " + " + wait.command(), () -> {
+            RedisURI node = null;
             if (cluster != null) {
-                try {
-                    var node = cluster.getPartitions().getPartitionBySlot(SlotHash.getSlot(keys.get(0)));
-                    if (node == null) {
-                        throw new RedisException("no node serves the slot of " + keys.get(0) + " yet (CLUSTERDOWN)");
-                    }
-                    // a node connection is shared by the cluster connection's users: no flush control there
-                    return pipelined(cluster.getConnection(node.getNodeId()), false, script, keys, args, wait);
-                } catch (RuntimeException e) {
-                    ((RedisClusterClient) client).refreshPartitionsAsync(); // a failover moved the slot, or its node died
-                    throw e;
+                var owner = cluster.getPartitions().getPartitionBySlot(SlotHash.getSlot(keys.get(0)));
+                if (owner == null) {
+                    ((RedisClusterClient) client).refreshPartitionsAsync();
+                    throw new RedisException("no node serves the slot of " + keys.get(0) + " yet (CLUSTERDOWN)");
                 }
+                node = nodeUri.apply(owner.getUri());
             }
-            StatefulRedisConnection<String, String> c = borrow();
+            String pool = node == null ? "" : node.getHost() + ":" + node.getPort();
+            StatefulRedisConnection<String, String> c = null;
             boolean healthy = false;
             try {
-                ReplicaWait.Acknowledged done = pipelined(c, true, script, keys, args, wait);
+                c = borrowWait(pool, node);
+                ReplicaWait.Acknowledged done = pipelined(c, script, keys, args, wait, false);
                 healthy = true;
                 return done;
+            } catch (RuntimeException e) {
+                if (cluster != null) {
+                    ((RedisClusterClient) client).refreshPartitionsAsync(); // a failover moved the slot, or its node died
+                }
+                throw e;
             } finally {
-                giveBack(c, healthy);
+                if (c != null) {
+                    giveBackWait(pool, c, healthy);
+                }
             }
         });
     }
 
-    private static ReplicaWait.Acknowledged pipelined(StatefulRedisConnection<String, String> c, boolean flushControl,
-            RedisScript script, List<String> keys, List<String> args, ReplicaWait wait) {
-        return pipelined(c, flushControl, script, keys, args, wait, false);
+    /** An idle script-and-WAIT connection to {@code node} (null: the master), or a new one. */
+    private StatefulRedisConnection<String, String> borrowWait(String pool, RedisURI node) {
+        BlockingQueue<StatefulRedisConnection<String, String>> idle = waitPools.computeIfAbsent(pool, p -> new ArrayBlockingQueue<>(8));
+        for (StatefulRedisConnection<String, String> c; (c = idle.poll()) != null; ) {
+            if (c.isOpen()) {
+                return c;
+            }
+            c.close();
+        }
+        return node == null ? waits.connect() : waits.connect(node);
     }
 
-    private static ReplicaWait.Acknowledged pipelined(StatefulRedisConnection<String, String> c, boolean flushControl,
-            RedisScript script, List<String> keys, List<String> args, ReplicaWait wait, boolean body) {
+    private void giveBackWait(String pool, StatefulRedisConnection<String, String> c, boolean healthy) {
+        if (!healthy || !c.isOpen() || !waitPools.get(pool).offer(c)) {
+            c.close();
+        }
+    }
+
+    /** The script and the WAIT in one write on {@code c}, which no other thread uses meanwhile. */
+    private static ReplicaWait.Acknowledged pipelined(StatefulRedisConnection<String, String> c, RedisScript script,
+            List<String> keys, List<String> args, ReplicaWait wait, boolean body) {
         String[] k = keys.toArray(String[]::new);
         String[] a = args.toArray(String[]::new);
         RedisAsyncCommands<String, String> async = c.async();
         RedisFuture<Object> reply;
         RedisFuture<?> acknowledged;
-        if (flushControl) {
-            c.setAutoFlushCommands(false);
-        }
+        c.setAutoFlushCommands(false);
         try {
             reply = body ? async.eval(script.body(), ScriptOutputType.MULTI, k, a)
                     : async.evalsha(script.sha1(), ScriptOutputType.MULTI, k, a);
@@ -229,13 +289,9 @@ public final class LettucePort implements RedisPort {
                     ? async.dispatch(WAITAOF, new ArrayOutput<>(StringCodec.UTF8),
                             new CommandArgs<>(StringCodec.UTF8).add(0).add(wait.replicas()).add(wait.timeoutMillis()))
                     : async.waitForReplication(wait.replicas(), wait.timeoutMillis());
-            if (flushControl) {
-                c.flushCommands();
-            }
+            c.flushCommands();
         } finally {
-            if (flushControl) {
-                c.setAutoFlushCommands(true);
-            }
+            c.setAutoFlushCommands(true);
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(c.getTimeout().toMillis() + wait.timeoutMillis());
         Object result;
@@ -248,7 +304,7 @@ public final class LettucePort implements RedisPort {
             // The script cache lacks it (flushed, or a promoted replica): once the WAIT that followed has answered
             // (it may block while the replicas lag), EVAL caches it again.
             LettuceFutures.awaitOrCancel(acknowledged, left(deadline), TimeUnit.NANOSECONDS);
-            return pipelined(c, flushControl, script, keys, args, wait, true);
+            return pipelined(c, script, keys, args, wait, true);
         }
         Object count = LettuceFutures.awaitOrCancel(acknowledged, left(deadline), TimeUnit.NANOSECONDS);
         long replicas = count instanceof List ? ((Number) ((List<?>) count).get(1)).longValue() : ((Number) count).longValue();
@@ -422,6 +478,11 @@ public final class LettucePort implements RedisPort {
         for (StatefulRedisConnection<String, String> c; (c = dedicated.poll()) != null; ) {
             c.close();
         }
+        for (BlockingQueue<StatefulRedisConnection<String, String>> idle : waitPools.values()) {
+            for (StatefulRedisConnection<String, String> c; (c = idle.poll()) != null; ) {
+                c.close();
+            }
+        }
         try {
             connection.close();
         } catch (Exception ignored) {
@@ -429,6 +490,9 @@ public final class LettucePort implements RedisPort {
         }
         if (owned) {
             client.shutdown();
+        }
+        if (ownsWaits) {
+            waits.shutdown();
         }
     }
 
