@@ -79,7 +79,9 @@ public final class RedisLuaLocks {
         /**
          * Whether acquire, extend and release count only once {@code replicas} replicas acknowledged them
          * within {@code timeout} (WAIT; see the {@code replicas} URI option); 0, the default, turns it off.
-         * Needs a {@code JedisPooled} or {@code JedisCluster}, or any Lettuce client.
+         * Needs a {@code JedisPooled} or {@code JedisCluster}, or a Lettuce {@code RedisClient} whose options turn
+         * auto-reconnect off (Lettuce re-sends unanswered commands after a reconnect, perhaps to a new master, which
+         * would part a script from its WAIT); a URI has none of these limits.
          */
         public Builder replicas(int replicas, Duration timeout) {
             if (replicas < 0 || replicas > RedisLuaLockProvider.MAX_REPLICAS) {
