@@ -20,6 +20,26 @@ public interface RedisPort extends RedisConnection {
     List<Object> eval(RedisScript script, List<String> keys, List<String> args);
 
     /**
+     * {@link #eval}, then {@code wait}'s command ({@code WAIT} or {@code WAITAOF}) on the same connection, in the
+     * same round trip (pipelined): WAIT counts only the acknowledgements of its own connection's writes. In a
+     * cluster both go to the master of {@code keys.get(0)}'s slot. The reply may take up to
+     * {@code wait.timeoutMillis()} longer than the command timeout. The caller decides what an acknowledgement
+     * short of {@code wait.replicas()} means. Ports that cannot (a test's wrapper) throw
+     * {@link UnsupportedOperationException}, as by default.
+     */
+    default ReplicaWait.Acknowledged evalAndWait(RedisScript script, List<String> keys, List<String> args, ReplicaWait wait) {
+        throw new UnsupportedOperationException(describe() + " cannot follow a script with WAIT");
+    }
+
+    /**
+     * The server's version, {@code INFO server}'s {@code redis_version} (in a cluster, one node's), e.g. {@code 6.2.6}.
+     * Ports that cannot tell throw {@link UnsupportedOperationException}, as by default.
+     */
+    default String serverVersion() {
+        throw new UnsupportedOperationException(describe() + " cannot tell the server's version");
+    }
+
+    /**
      * {@code SET key value NX}, with {@code PX ttlMillis} in the same command when {@code ttlMillis > 0}
      * (so no crash can leave the key without its expiry): true if set.
      */

@@ -23,10 +23,16 @@ public final class RedisPorts {
      * Connects with the client adapter named by the URI option {@code client}, or without that option
      * with the only adapter present ({@code jedis} if both are), and checks the connection with PING.
      *
-     * @throws IllegalArgumentException naming the artifact to add if the adapter is not present
+     * @throws IllegalArgumentException naming the artifact to add if the adapter is not present, or if the settings
+     *                                  name several hosts that are neither Sentinels nor cluster seeds
      * @throws LockUnavailableException if the server cannot be reached or refuses the connection
      */
     public static RedisPort open(RedisSettings s) {
+        if (s.nodes().size() > 1 && !s.cluster() && s.sentinel() == null) {
+            throw new IllegalArgumentException(s.redacted() + " names " + s.nodes().size() + " hosts: several hosts are the"
+                    + " Sentinels of a master (add option 'sentinel=<master name>') or the seed nodes of a Redis Cluster (add"
+                    + " 'cluster=true'); for one server, name one host");
+        }
         RedisClientAdapter adapter = adapter(s);
         RedisPort port = null;
         try {
@@ -87,6 +93,16 @@ public final class RedisPorts {
             ServiceLoader.load(RedisClientAdapter.class, context).forEach(a -> found.putIfAbsent(a.name(), a));
         }
         return found;
+    }
+
+    /** One field of an {@code INFO} reply ({@code field:value} lines), e.g. {@code redis_version}; empty if absent. */
+    public static String infoField(String info, String field) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1).strip();
+            }
+        }
+        return "";
     }
 
     /** Scripts reply with arrays; returns the elements as Long, String or null, whichever client decoded them. */

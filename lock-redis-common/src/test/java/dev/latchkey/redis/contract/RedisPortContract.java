@@ -8,6 +8,8 @@ import dev.latchkey.redis.common.RedisPort;
 import dev.latchkey.redis.common.RedisPorts;
 import dev.latchkey.redis.common.RedisScript;
 import dev.latchkey.redis.common.RedisSettings;
+import dev.latchkey.redis.common.ReplicaWait;
+import dev.latchkey.redis.testkit.RedisReplication;
 import dev.latchkey.redis.testkit.RedisServer;
 import java.net.URI;
 import java.time.Duration;
@@ -104,6 +106,50 @@ public abstract class RedisPortContract {
             for (int i = 0; i < 50; i++) {
                 assertEquals(1L, port.eval(ECHO, List.of("k"), List.of("0")).get(0));
             }
+        }
+    }
+
+    /**
+     * The script and its WAIT share a connection, so WAIT counts the script's write: one replica has it; with
+     * replication held back, none does and WAIT answers after its timeout, with the script's reply intact, even
+     * when that timeout is longer than the command timeout (1 s) and the script must be sent again (NOSCRIPT: the
+     * WAIT that followed the failed EVALSHA blocks too).
+     */
+    @Test
+    void evalAndWait_countsTheReplicasThatHaveTheScriptsWrite() {
+        RedisScript set = new RedisScript("set.lua", "redis.call('SET', KEYS[1], ARGV[1]) return {1, ARGV[1]}");
+        ReplicaWait patient = new ReplicaWait(1, 5_000, false); // answers as soon as the replica has it
+        ReplicaWait wait = new ReplicaWait(1, 1_200, false);
+        try (RedisReplication replication = RedisReplication.start(1);
+             RedisPort port = RedisPorts.open(RedisSettings.parse(URI.create("redis-x://127.0.0.1:" + replication.master().port()
+                     + "?client=" + client + "&timeout=1s"), Set.of(), Duration.ofSeconds(30)))) {
+            RedisServer replica = replication.replicas().get(0);
+            for (int i = 0; i < 3; i++) {
+                replication.master().command("SCRIPT", "FLUSH"); // the first call after a flush sends the body
+                ReplicaWait.Acknowledged done = port.evalAndWait(set, List.of("ha-" + client), List.of("v" + i), patient);
+                assertEquals(List.of(1L, "v" + i), done.reply());
+                assertEquals(1, done.acknowledged(), "iteration " + i);
+                assertEquals("v" + i, replica.call("GET", "ha-" + client), "acknowledged, so the replica has it");
+            }
+            replication.holdBackReplication();
+            replication.master().command("SCRIPT", "FLUSH");
+            long start = System.nanoTime();
+            ReplicaWait.Acknowledged done = port.evalAndWait(set, List.of("ha-" + client), List.of("lost"), wait);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(List.of(1L, "lost"), done.reply());
+            assertEquals(0, done.acknowledged(), "no replica has it");
+            assertTrue(ms >= 2 * 1_200 - 20, "answered after " + ms + " ms, before two WAITs of 1200 ms");
+            assertEquals("lost", port.get("ha-" + client), "the master has it");
+            replication.releaseReplication();
+        }
+    }
+
+    @Test
+    void serverVersion_isInfoServersRedisVersion() {
+        try (RedisPort port = open()) {
+            String info = String.valueOf(server.call("INFO", "server"));
+            assertEquals(RedisPorts.infoField(info, "redis_version"), port.serverVersion());
+            assertTrue(port.serverVersion().matches("\\d+\\.\\d+\\.\\d+"), port.serverVersion());
         }
     }
 

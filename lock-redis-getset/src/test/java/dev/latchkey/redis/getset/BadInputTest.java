@@ -54,7 +54,7 @@ class BadInputTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Locks.open("redis-getset://127.0.0.1:1?mode=article&retries=5"));
         assertTrue(e.getMessage().contains("unknown option 'retries'"), e.getMessage());
-        assertTrue(e.getMessage().contains("known options: client, cluster, lease, mode, password, prefix, retry, skew, timeout, tls, user"),
+        assertTrue(e.getMessage().contains("known options: client, cluster, lease, mode, password, prefix, retry, sentinel, skew, timeout, tls, user"),
                 e.getMessage());
     }
 

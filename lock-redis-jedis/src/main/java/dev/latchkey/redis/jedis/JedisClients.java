@@ -23,7 +23,9 @@ public final class JedisClients {
      * A connection over a {@code JedisPooled} or {@code JedisCluster}. Commands use the client's pool;
      * Latchkey adds one pub/sub connection, owned by one daemon thread, when a backend subscribes.
      * Closing the connection (or the lock client built on it) closes that one and leaves the
-     * application's client open.
+     * application's client open. For Sentinel, open the backend from a URI ({@code ?sentinel=<master name>}): a
+     * {@code JedisSentineled} handed over serves locks but not replica acknowledgement, which needs connections
+     * of its own.
      *
      * @param timeout how long to wait for the server to confirm a subscription
      * @throws IllegalArgumentException if {@code timeout} is not positive

@@ -22,7 +22,9 @@ public final class LettuceClients {
      * A connection over a {@code RedisClient} or {@code RedisClusterClient}: it opens one multiplexed
      * connection for commands now, and a pub/sub connection when a backend subscribes; both use the
      * client's timeouts. Closing it (or the lock client built on it) closes those connections and
-     * leaves the application's client running.
+     * leaves the application's client running. Replica acknowledgement (a backend's {@code replicas} option) needs a
+     * {@code RedisClient} whose options turn auto-reconnect off: Lettuce re-sends unanswered commands after a reconnect,
+     * perhaps to a new master, which would part a script from its WAIT.
      *
      * @throws dev.latchkey.LockUnavailableException if the server cannot be reached
      */

@@ -63,10 +63,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * finds the lock already the caller's (a message lost, or the subscription confirmed after the
  * hand-off), and with no such request yet, the moment the acquisition began.
  *
- * <p>With replica acknowledgement ({@code WAIT} after each script), note that a hand-off is announced
- * from inside the release script, before the releaser's {@code WAIT} returns: a waiter that must
- * only trust acknowledged grants has to confirm a hand-off (a {@code WAIT} of its own, or one more
- * attempt) before it returns it.
+ * <p><b>Replica acknowledgement.</b> On a replicated Redis (Sentinel, Cluster with replicas), option
+ * {@code replicas=N} makes every script that changes a lock (acquire, extend, release, the local pass,
+ * a dequeue that passes a hand-off on) count only once N replicas acknowledged it ({@link ReplicatedWrites},
+ * which also says what happens when they do not); only then does the driver declare
+ * {@link Capability#FAILOVER_SAFE}. A hand-off is announced from inside the release script, before the
+ * releaser's {@code WAIT} returns, so with acknowledgement a waiter does not return on the message: it
+ * confirms the grant with one more attempt, which finds the lock its own, writes (so that its
+ * {@code WAIT} covers the releaser's write before it in the replication stream) and waits for the
+ * replicas like any other change.
  *
  * <p><b>A waiter that leaves</b> (timed out, interrupted, cancelled) removes its place, and if a
  * hand-off raced its leaving, the same script passes the lock on ({@code dequeue.lua}); if that call
@@ -115,6 +120,8 @@ final class LuaLockDriver implements LockDriver {
     private static final Duration LINGER = Duration.ofSeconds(2);
 
     private final RedisPort port;
+    /** Runs the scripts that change a lock, so that they count only once the replicas have them. */
+    private final ReplicatedWrites writes;
     private final KeyNaming keys;
     private final long fallbackNanos;
     private final boolean fair;
@@ -126,14 +133,20 @@ final class LuaLockDriver implements LockDriver {
 
     /** The driver owns the port and closes it. */
     LuaLockDriver(RedisPort port, KeyNaming keys, Duration fallback, boolean fair, Ticker ticker) {
+        this(port, ReplicatedWrites.none(port), keys, fallback, fair, ticker);
+    }
+
+    /** The driver owns the port and closes it; {@code writes} runs on the same port. */
+    LuaLockDriver(RedisPort port, ReplicatedWrites writes, KeyNaming keys, Duration fallback, boolean fair, Ticker ticker) {
         this.port = port;
+        this.writes = writes;
         this.ticker = ticker;
         this.keys = keys;
         this.fallbackNanos = fallback.toNanos();
         this.fair = fair;
         this.hub = new WakeHub(port, LINGER);
         this.description = "redis-lua " + port.describe() + " (prefix " + keys.prefix() + ", fallback "
-                + fallback.toMillis() + " ms" + (fair ? ", fair" : "") + ")";
+                + fallback.toMillis() + " ms" + (fair ? ", fair" : "") + writes.describe() + ")";
     }
 
     private static RedisScript script(String file) {
@@ -141,12 +154,17 @@ final class LuaLockDriver implements LockDriver {
         return new RedisScript(file, prelude + RedisScript.resource(LuaLockDriver.class, file).body());
     }
 
-    static Set<Capability> capabilities(boolean fair) {
-        if (!fair) {
+    static Set<Capability> capabilities(boolean fair, boolean failoverSafe) {
+        if (!fair && !failoverSafe) {
             return CAPABILITIES;
         }
         EnumSet<Capability> all = EnumSet.copyOf(CAPABILITIES);
-        all.add(Capability.FAIR);
+        if (fair) {
+            all.add(Capability.FAIR);
+        }
+        if (failoverSafe) {
+            all.add(Capability.FAILOVER_SAFE);
+        }
         return Collections.unmodifiableSet(all);
     }
 
@@ -160,7 +178,7 @@ final class LuaLockDriver implements LockDriver {
 
     @Override
     public Set<Capability> capabilities() {
-        return capabilities(fair);
+        return capabilities(fair, writes.acknowledged());
     }
 
     @Override
@@ -307,10 +325,11 @@ final class LuaLockDriver implements LockDriver {
                     }
                     waiter.await(nap);
                 }
-                if (waiter.handedFence() > boundFence) {
+                if (waiter.handedFence() > boundFence && !writes.acknowledged()) {
                     done = true;
                     return new Grant(waiter.handedFence(), bound);
                 }
+                // with replica acknowledgement, the next attempt confirms the hand-off (see the class note)
                 if (left(waitNanos, start, ticker.nanoTime()) <= 0) {
                     done = true;
                     dequeue(name, token); // a failure here fails the acquisition: the engine's undo drops the place
@@ -345,7 +364,7 @@ final class LuaLockDriver implements LockDriver {
      */
     private Attempt attempt(String name, String token, long leaseMillis, long placeMillis) {
         long sent = ticker.nanoTime();
-        List<Object> reply = port.eval(ACQUIRE, List.of(lockKey(name), queueKey(name), placesKey(name)),
+        List<Object> reply = writes.eval(ACQUIRE, name, List.of(lockKey(name), queueKey(name), placesKey(name)),
                 List.of(token, Long.toString(leaseMillis), Long.toString(placeMillis), fair ? "1" : "0"));
         long kind = (Long) reply.get(0);
         return kind == 0 ? new Attempt(0, (Long) reply.get(2), (Long) reply.get(1), sent) : new Attempt(kind, (Long) reply.get(1), -1, sent);
@@ -354,7 +373,7 @@ final class LuaLockDriver implements LockDriver {
     @Override
     public boolean extend(String name, String token, long leaseMillis) {
         long sent = ticker.nanoTime();
-        boolean extended = isOne(port.eval(EXTEND, List.of(lockKey(name)), List.of(token, Long.toString(leaseMillis))));
+        boolean extended = isOne(writes.eval(EXTEND, name, List.of(lockKey(name)), List.of(token, Long.toString(leaseMillis))));
         Cohort cohort = fair ? null : cohorts.get(name);
         if (extended && cohort != null) {
             synchronized (cohort) {
@@ -390,7 +409,7 @@ final class LuaLockDriver implements LockDriver {
         }
         if (next == null) {
             try {
-                return isOne(port.eval(RELEASE, List.of(lockKey(name), queueKey(name), placesKey(name)), List.of(token, channel(name))));
+                return isOne(writes.eval(RELEASE, name, List.of(lockKey(name), queueKey(name), placesKey(name)), List.of(token, channel(name))));
             } finally {
                 if (cohort != null) {
                     leave(name, cohort, false);
@@ -400,7 +419,7 @@ final class LuaLockDriver implements LockDriver {
         long sent = ticker.nanoTime();
         long kind = 0;
         try {
-            List<Object> reply = port.eval(PASS, List.of(lockKey(name), queueKey(name), placesKey(name)), List.of(token, next.token,
+            List<Object> reply = writes.eval(PASS, name, List.of(lockKey(name), queueKey(name), placesKey(name)), List.of(token, next.token,
                     Long.toString(next.leaseMillis), Integer.toString(passes), Integer.toString(MAX_LOCAL_PASSES), channel(name)));
             kind = (Long) reply.get(0);
             if (kind == 1) {
@@ -521,7 +540,7 @@ final class LuaLockDriver implements LockDriver {
     }
 
     private void dequeue(String name, String token) {
-        port.eval(DEQUEUE, List.of(lockKey(name), queueKey(name), placesKey(name)), List.of(token, channel(name)));
+        writes.eval(DEQUEUE, name, List.of(lockKey(name), queueKey(name), placesKey(name)), List.of(token, channel(name)));
     }
 
     private static boolean isOne(List<Object> reply) {

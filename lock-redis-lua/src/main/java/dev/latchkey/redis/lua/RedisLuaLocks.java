@@ -35,12 +35,17 @@ public final class RedisLuaLocks {
         return new Builder();
     }
 
-    /** Options: lease (default 30 s), key prefix (default {@code latchkey:}), fallback (default 5 s), fair (default false). Not thread-safe. */
+    /**
+     * Options: lease (default 30 s), key prefix (default {@code latchkey:}), fallback (default 5 s), fair (default
+     * false), replicas (default none). Not thread-safe.
+     */
     public static final class Builder {
         private Duration lease = RedisLuaLockProvider.DEFAULT_LEASE;
         private Duration fallback = RedisLuaLockProvider.DEFAULT_FALLBACK;
         private String prefix = "latchkey:";
         private boolean fair;
+        private int replicas;
+        private Duration replicaTimeout = Duration.ofSeconds(1);
 
         private Builder() {
         }
@@ -72,6 +77,22 @@ public final class RedisLuaLocks {
         }
 
         /**
+         * Whether acquire, extend and release count only once {@code replicas} replicas acknowledged them
+         * within {@code timeout} (WAIT; see the {@code replicas} URI option); 0, the default, turns it off.
+         * Needs a {@code JedisPooled} or {@code JedisCluster}, or a Lettuce {@code RedisClient} whose options turn
+         * auto-reconnect off (Lettuce re-sends unanswered commands after a reconnect, perhaps to a new master, which
+         * would part a script from its WAIT); a URI has none of these limits.
+         */
+        public Builder replicas(int replicas, Duration timeout) {
+            if (replicas < 0 || replicas > RedisLuaLockProvider.MAX_REPLICAS) {
+                throw new IllegalArgumentException("replicas must be between 0 and " + RedisLuaLockProvider.MAX_REPLICAS + ", was " + replicas);
+            }
+            this.replicaTimeout = RedisLuaLockProvider.positive("timeout", timeout);
+            this.replicas = replicas;
+            return this;
+        }
+
+        /**
          * A lock client over the connection, checked with PING. The lock client owns the connection and
          * closes it when closed; the application's Redis client stays open.
          *
@@ -86,7 +107,8 @@ public final class RedisLuaLocks {
                 port.close();
                 throw e;
             }
-            return LockEngine.client(new LuaLockDriver(port, new KeyNaming(prefix), fallback, fair, Ticker.SYSTEM), lease);
+            ReplicatedWrites writes = ReplicatedWrites.of(port, replicas, replicaTimeout, false);
+            return LockEngine.client(new LuaLockDriver(port, writes, new KeyNaming(prefix), fallback, fair, Ticker.SYSTEM), lease);
         }
     }
 }

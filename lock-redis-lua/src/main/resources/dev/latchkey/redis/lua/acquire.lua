@@ -8,6 +8,9 @@ local token, lease, place, fair = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]),
 local now, micros = clock()
 local owner, ends = holder(K, now)
 if owner == token then
+  -- a write of the caller's own, after the hand-off in the replication stream: a WAIT that follows this
+  -- script then confirms that the replicas have the hand-off too (see ReplicatedWrites)
+  redis.call('HSET', K, 'o', token)
   return {2, tonumber(redis.call('HGET', K, 'f'))}
 end
 local first = head(Q, P, now)

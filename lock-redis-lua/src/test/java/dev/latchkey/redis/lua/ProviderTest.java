@@ -43,6 +43,29 @@ class ProviderTest {
     }
 
     @Test
+    void replicaOptions_areChecked_andNamed() {
+        String base = "redis-lua://127.0.0.1:" + server.port() + "?";
+        assertEquals("option 'replicas' must be between 0 and 100, was -1",
+                assertThrows(IllegalArgumentException.class, () -> Locks.open(base + "replicas=-1")).getMessage());
+        assertEquals("option 'replicas' must be a whole number, was 'all'",
+                assertThrows(IllegalArgumentException.class, () -> Locks.open(base + "replicas=all")).getMessage());
+        assertEquals("option 'replicaTimeout' must be at least 1 ms, was PT0S",
+                assertThrows(IllegalArgumentException.class, () -> Locks.open(base + "replicas=1&replicaTimeout=0ms")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Locks.open(base + "replicas=1&replicaTimeout=soon"))
+                .getMessage().startsWith("option 'replicaTimeout' is not a valid duration: 'soon'"));
+        assertEquals("option 'replicaTimeout' needs option 'replicas' (how many replicas must acknowledge each write) of at least 1,"
+                        + " in " + base + "replicaTimeout=1s",
+                assertThrows(IllegalArgumentException.class, () -> Locks.open(base + "replicaTimeout=1s")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Locks.open(base + "replicas=0&waitaof=true"))
+                .getMessage().startsWith("option 'waitaof' needs option 'replicas'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Locks.open(base + "replicas=1&waitaof=sometimes"))
+                .getMessage().contains("waitaof"));
+        try (LockClient off = Locks.open(base + "replicas=0")) {
+            assertFalse(off.capabilities().contains(dev.latchkey.Capability.FAILOVER_SAFE));
+        }
+    }
+
+    @Test
     void uriOptions_leasePrefixAndFallback_takeEffect() throws Exception {
         try (LockClient c = Locks.open("redis-lua://127.0.0.1:" + server.port() + "/2?lease=7s&prefix=app:&fallback=3s&timeout=1s&client=lettuce")) {
             assertTrue(c.describe().contains("fallback 3000 ms") && c.describe().contains("prefix app:"), c.describe());

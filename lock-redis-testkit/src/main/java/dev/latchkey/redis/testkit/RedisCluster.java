@@ -294,6 +294,13 @@ public final class RedisCluster implements AutoCloseable {
             if (serving.size() != masters) {
                 return serving.size() + " masters serve slots, not " + masters;
             }
+            // A restarted former master serves no slots until it learns it lost them, and replicates
+            // no one until it turns into a replica of their new owner: not ready until it has.
+            for (Node v : view) {
+                if (!v.isMaster() && serving.stream().noneMatch(m -> m.id.equals(v.masterId))) {
+                    return "node " + v.port + " neither serves slots nor replicates a master that does";
+                }
+            }
             for (Node master : serving) {
                 List<RedisServer> replicas = view.stream().filter(v -> master.id.equals(v.masterId)).map(v -> byPort(v.port)).toList();
                 String problem = Topology.notInSync(byPort(master.port), replicas);

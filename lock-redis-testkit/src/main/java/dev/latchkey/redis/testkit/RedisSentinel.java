@@ -170,6 +170,44 @@ public final class RedisSentinel implements AutoCloseable {
     }
 
     /**
+     * The master crashes and a replica takes over at once: kills the master (SIGKILL), resumes the replicas
+     * that {@link #holdBackReplication()} froze (which therefore lack every write since), and asks a Sentinel
+     * to fail over ({@code SENTINEL FAILOVER}) instead of waiting for {@link #DOWN_AFTER} and the Sentinels'
+     * agreement. Returns the new master once the failover is complete, as {@link #awaitFailover}: about
+     * 1.2 s here, against about 3.2 s for the Sentinels' own detection. The request is made only within half of
+     * {@code DOWN_AFTER} of the kill, so that it never races a failover the other Sentinels start by themselves;
+     * if no replica is eligible by then (one frozen for more than a few seconds), the Sentinels' own
+     * failover is awaited instead.
+     *
+     * @throws IllegalStateException if the failover is not complete within {@code timeout}
+     */
+    public synchronized RedisServer crashMasterAndFailOver(Duration timeout) {
+        RedisServer old = master();
+        RedisServer asked = runningSentinels().get(0);
+        old.kill();
+        long killed = System.nanoTime();
+        releaseReplication();
+        while (System.nanoTime() - killed < DOWN_AFTER.toNanos() / 2) {
+            try {
+                asked.call("SENTINEL", "FAILOVER", masterName);
+                break;
+            } catch (RedisReplyException e) {
+                if (String.valueOf(e.getMessage()).contains("INPROG")) {
+                    break; // already under way
+                }
+                // NOGOODSLAVE: a resumed replica has not answered a Sentinel's ping yet
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while failing over", e);
+            }
+        }
+        return awaitFailover(old, timeout);
+    }
+
+    /**
      * Waits until a failover away from {@code oldMaster} is complete: every running Sentinel reports
      * the same new master, which says it is a master and answers a write. Returns it.
      *

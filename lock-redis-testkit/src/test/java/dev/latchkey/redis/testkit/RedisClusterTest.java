@@ -125,6 +125,24 @@ class RedisClusterTest {
         assertEquals("replicated", promoted.call("GET", KEY), "the acknowledged write was lost in the failover");
     }
 
+    /** Regression: rejoin() returned while a restarted former master served nothing and replicated no one yet. */
+    @Test
+    void everyMasterTakenOver_rejoinWaitsUntilTheFormerMastersReplicateTheNewOnes() {
+        List<RedisServer> old = cluster.masters();
+        List<RedisServer> replicas = old.stream().map(m -> cluster.replicasOf(m).get(0)).toList();
+        old.forEach(RedisServer::kill);
+        replicas.forEach(r -> r.call("CLUSTER", "FAILOVER", "TAKEOVER"));
+        for (RedisServer master : old) {
+            cluster.awaitFailover(master, scaled(FAILOVER_BOUND));
+        }
+        assertEquals(Set.copyOf(replicas), Set.copyOf(cluster.masters()));
+
+        cluster.rejoin();
+        for (int i = 0; i < old.size(); i++) {
+            assertEquals(List.of(old.get(i)), cluster.replicasOf(replicas.get(i)), "replicas of " + replicas.get(i));
+        }
+    }
+
     @Test
     void mastersOnlyClusterRedirectsAndARestartedNodeServesItsSlotsAgain() {
         RedisCluster masters = RedisCluster.start(3);

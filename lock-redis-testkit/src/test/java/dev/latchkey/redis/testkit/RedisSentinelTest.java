@@ -4,6 +4,7 @@ import static dev.latchkey.redis.testkit.Timing.scaled;
 import static dev.latchkey.redis.testkit.Timing.setAndWait;
 import static dev.latchkey.redis.testkit.Timing.since;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -102,6 +103,24 @@ class RedisSentinelTest {
 
         RedisServer promoted = sentinel.awaitFailover(old, scaled(FAILOVER_BOUND));
         assertEquals("replicated", promoted.call("GET", "k"), "the acknowledged write was lost in the failover");
+    }
+
+    /** Sentinel's own failover takes FAILOVER_BOUND; asked at once it takes its INFO and hello periods: 1 + 2 s. */
+    @Test
+    void crashedMasterIsReplacedAtOnce_byAReplicaThatLacksTheHeldBackWrite() {
+        RedisServer old = sentinel.master();
+        assertEquals(2, setAndWait(old, "k", "replicated", 2, ACK));
+        sentinel.holdBackReplication();
+        assertEquals(0, setAndWait(old, "k", "acknowledged only", 1, Duration.ofMillis(200)));
+
+        long start = System.nanoTime();
+        RedisServer promoted = sentinel.crashMasterAndFailOver(scaled(Duration.ofSeconds(3)));
+        System.out.println("crashMasterAndFailOver took " + since(start).toMillis() + " ms");
+
+        assertFalse(old.isAlive());
+        assertSame(promoted, sentinel.master());
+        assertEquals("replicated", promoted.call("GET", "k"), "the acknowledged write was lost in the failover");
+        assertEquals(1, setAndWait(promoted, "k", "w", 1, ACK), "the other replica follows the new master");
     }
 
     @Test

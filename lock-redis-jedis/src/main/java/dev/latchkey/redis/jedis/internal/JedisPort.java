@@ -4,12 +4,14 @@ import dev.latchkey.redis.common.RedisErrors;
 import dev.latchkey.redis.common.RedisPort;
 import dev.latchkey.redis.common.RedisPorts;
 import dev.latchkey.redis.common.RedisScript;
+import dev.latchkey.redis.common.ReplicaWait;
 import dev.latchkey.redis.common.RedisSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,23 +31,36 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.JedisSentineled;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.providers.SentineledConnectionProvider;
+import redis.clients.jedis.util.KeyValue;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
- * {@link RedisPort} over Jedis' {@link UnifiedJedis} ({@link JedisPooled} or {@link JedisCluster}).
- * Compare-and-set uses a dedicated pooled connection for WATCH/MULTI/EXEC. Pub/sub runs on one
- * connection owned by one daemon thread; it reconnects and resubscribes if that connection drops.
- * Thread-safe.
+ * {@link RedisPort} over Jedis' {@link UnifiedJedis} ({@link JedisPooled}, {@link JedisCluster}, or from a URI
+ * with option {@code sentinel} a {@link JedisSentineled}, which follows the master that the Sentinels name).
+ * Compare-and-set uses a dedicated pooled connection for WATCH/MULTI/EXEC, and a script followed by WAIT a
+ * pooled connection of the key's master, pipelined. Pub/sub runs on one connection owned by one daemon
+ * thread; it reconnects (to the current master) and resubscribes if that connection drops. Thread-safe.
  */
 public final class JedisPort implements RedisPort {
     private final UnifiedJedis jedis;
     private final boolean owned;
     private final String where;
     private final long timeoutMillis;
+    /** The Sentinel-aware connections of a port opened with option {@code sentinel}, else null. */
+    private final SentineledConnectionProvider sentinel;
+    /** The slot map of a cluster port opened from a URI, else null. */
+    private final ClusterConnectionProvider slots;
 
     /** A channel nobody publishes to, subscribed for as long as the port is open (see {@link Subscriber}). */
     private static final String KEEPALIVE = "latchkey:__keepalive__";
@@ -58,7 +73,14 @@ public final class JedisPort implements RedisPort {
     private volatile boolean closed;
 
     public JedisPort(UnifiedJedis jedis, boolean owned, String where, long timeoutMillis) {
+        this(jedis, null, null, owned, where, timeoutMillis);
+    }
+
+    private JedisPort(UnifiedJedis jedis, SentineledConnectionProvider sentinel, ClusterConnectionProvider slots, boolean owned,
+                      String where, long timeoutMillis) {
         this.jedis = jedis;
+        this.sentinel = sentinel;
+        this.slots = slots;
         this.owned = owned;
         this.where = where;
         this.timeoutMillis = timeoutMillis;
@@ -76,15 +98,31 @@ public final class JedisPort implements RedisPort {
                 .sslSocketFactory(s.tls() ? new HandshakeFirst() : null)
                 .clientName("latchkey")
                 .build();
-        HostAndPort node = new HostAndPort(s.host(), s.port());
+        Set<HostAndPort> nodes = new LinkedHashSet<>();
+        s.nodes().forEach(n -> nodes.add(new HostAndPort(n.host(), n.port())));
         UnifiedJedis jedis;
+        SentineledConnectionProvider sentinel = null;
+        ClusterConnectionProvider slots = null;
         try {
             ConnectionPoolConfig pool = pool(s.timeout());
-            jedis = s.cluster() ? new JedisCluster(Set.of(node), config, pool) : new JedisPooled(node, config, pool);
+            if (s.sentinel() != null) {
+                // The Sentinels take no password of the master's; they answer where the master is, and announce a
+                // failover (+switch-master), upon which the provider's pool moves to the new master.
+                JedisClientConfig sentinels = DefaultJedisClientConfig.builder().connectionTimeoutMillis(timeout)
+                        .socketTimeoutMillis(timeout).ssl(s.tls()).sslSocketFactory(s.tls() ? new HandshakeFirst() : null)
+                        .clientName("latchkey").build();
+                sentinel = new SentineledConnectionProvider(s.sentinel(), config, pool, nodes, sentinels);
+                jedis = new JedisSentineled(sentinel);
+            } else if (s.cluster()) {
+                slots = new ClusterConnectionProvider(nodes, config, pool); // as JedisCluster makes it, kept to renew the slot map
+                jedis = new JedisCluster(slots, JedisCluster.DEFAULT_MAX_ATTEMPTS, Duration.ofMillis((long) timeout * JedisCluster.DEFAULT_MAX_ATTEMPTS));
+            } else {
+                jedis = new JedisPooled(nodes.iterator().next(), config, pool);
+            }
         } catch (RuntimeException e) {
             throw RedisErrors.translate(e, "CONNECT", s.address());
         }
-        return new JedisPort(jedis, true, s.address(), timeout);
+        return new JedisPort(jedis, sentinel, slots, true, s.address(), timeout);
     }
 
     /** The most connections a port opens to one node (Jedis' default is 8, which 32 threads queue for). */
@@ -174,6 +212,67 @@ public final class JedisPort implements RedisPort {
         return RedisPorts.normalize(reply);
     }
 
+    /**
+     * The script and the WAIT go out together on one pooled connection of the key's master (a Jedis
+     * {@link Pipeline}), whose read timeout is stretched by the WAIT's for that call. On a dead or moved node in a
+     * cluster, the slot map is renewed (for a JedisCluster handed over, by a call that JedisCluster routes itself).
+     */
+    @Override
+    public ReplicaWait.Acknowledged evalAndWait(RedisScript script, List<String> keys, List<String> args, ReplicaWait wait) {
+        String key = keys.get(0);
+        return call("EVALSHA " + script.name() + " + " + wait.command(), () -> {
+            try (Connection c = connectionFor(key)) {
+                int readTimeout = c.getSoTimeout();
+                c.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout + wait.timeoutMillis()));
+                try {
+                    try {
+                        return pipelined(c, script, keys, args, wait, false);
+                    } catch (JedisDataException e) {
+                        if (RedisErrors.isNoScript(e)) {
+                            return pipelined(c, script, keys, args, wait, true); // EVAL also caches it again
+                        }
+                        throw e;
+                    }
+                } finally {
+                    if (!c.isBroken()) {
+                        c.setSoTimeout(readTimeout);
+                    }
+                }
+            } catch (JedisConnectionException | JedisRedirectionException e) {
+                try {
+                    if (slots != null) {
+                        slots.renewSlotCache();
+                    } else if (jedis instanceof JedisCluster) {
+                        jedis.exists(key); // routed by JedisCluster itself, which renews its slot map on MOVED or a dead node
+                    }
+                } catch (RuntimeException ignored) {
+                    // the cluster is still failing over; the caller retries later
+                }
+                throw e;
+            }
+        });
+    }
+
+    private static ReplicaWait.Acknowledged pipelined(Connection c, RedisScript script, List<String> keys, List<String> args,
+                                                      ReplicaWait wait, boolean body) {
+        Pipeline p = new Pipeline(c);
+        Response<Object> reply = body ? p.eval(script.body(), keys, args) : p.evalsha(script.sha1(), keys, args);
+        Response<Long> replicas = wait.aof() ? null : p.waitReplicas(wait.replicas(), wait.timeoutMillis());
+        Response<KeyValue<Long, Long>> aof = wait.aof() ? p.waitAOF(0, wait.replicas(), wait.timeoutMillis()) : null;
+        p.sync();
+        List<Object> result = RedisPorts.normalize(reply.get()); // throws the script's error, if any
+        return new ReplicaWait.Acknowledged(result, wait.aof() ? aof.get().getValue() : replicas.get());
+    }
+
+    @Override
+    public String serverVersion() {
+        return call("INFO server", () -> {
+            try (Jedis j = new Jedis(connectionFor(KEEPALIVE))) {
+                return RedisPorts.infoField(j.info("server"), "redis_version");
+            }
+        });
+    }
+
     @Override
     public boolean setNx(String key, String value, long ttlMillis) {
         SetParams params = ttlMillis > 0 ? SetParams.setParams().nx().px(ttlMillis) : SetParams.setParams().nx();
@@ -243,7 +342,11 @@ public final class JedisPort implements RedisPort {
         if (jedis instanceof JedisPooled) {
             return ((JedisPooled) jedis).getPool().getResource();
         }
-        throw new UnsupportedOperationException("WATCH needs a JedisPooled or JedisCluster, not " + jedis.getClass().getSimpleName());
+        if (sentinel != null) {
+            return sentinel.getConnection();
+        }
+        throw new UnsupportedOperationException("WATCH and WAIT need a JedisPooled or JedisCluster (or a URI), not "
+                + jedis.getClass().getSimpleName());
     }
 
     @Override
@@ -342,6 +445,8 @@ public final class JedisPort implements RedisPort {
         /** True from the first confirmation on a connection until that connection fails; guarded by subscriptionLock for writes. */
         volatile boolean connected;
         private Set<String> initial = Set.of();
+        /** Set by the first confirmation on a connection, cleared by the reconnect loop; guarded by subscriptionLock. */
+        private boolean subscribedOnce;
 
         void start() {
             thread.setDaemon(true);
@@ -391,7 +496,7 @@ public final class JedisPort implements RedisPort {
                         now.add(KEEPALIVE);
                         initial = now;
                     }
-                    c = jedis instanceof JedisPooled || jedis instanceof JedisCluster ? connectionFor(KEEPALIVE) : null;
+                    c = jedis instanceof JedisPooled || jedis instanceof JedisCluster || sentinel != null ? connectionFor(KEEPALIVE) : null;
                     connection = c;
                     if (closed) {
                         return;
@@ -407,6 +512,10 @@ public final class JedisPort implements RedisPort {
                 } finally {
                     synchronized (subscriptionLock) {
                         connected = false;
+                        if (subscribedOnce) {
+                            backoff = 50; // the connection worked: a new failure (a failover) starts the pauses afresh
+                            subscribedOnce = false;
+                        }
                     }
                     connection = null;
                     if (c != null) {
@@ -431,6 +540,7 @@ public final class JedisPort implements RedisPort {
             synchronized (subscriptionLock) {
                 if (!connected) {
                     connected = true;
+                    subscribedOnce = true;
                     for (String c : channels) {
                         if (!initial.contains(c)) {
                             send(c, true); // added while the connection was being established
