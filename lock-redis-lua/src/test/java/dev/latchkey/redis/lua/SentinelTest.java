@@ -73,7 +73,7 @@ class SentinelTest {
             assertTrue(a.describe().contains("mymaster/0 via Sentinels"), a.describe());
             assertFalse(a.capabilities().contains(Capability.FAILOVER_SAFE), "no acknowledgement, no claim");
             Lease held = a.lock(name).acquire(Duration.ofSeconds(30));
-            assertEquals(held.fencingToken(), Long.parseLong(String.valueOf(sentinel.master().call("GET", "latchkey:{" + name + "}:fence"))));
+            assertEquals(held.fencingToken(), Long.parseLong(String.valueOf(sentinel.master().call("HGET", "latchkey:{" + name + "}", "f"))));
             CompletableFuture<Lease> waiting = b.lock(name).acquireAsync(Duration.ofSeconds(20), Duration.ofSeconds(30)).toCompletableFuture();
             Thread.sleep(100);
             held.release();
@@ -112,11 +112,11 @@ class SentinelTest {
             assertTrue(e.getMessage().startsWith("redis acquire of lock '" + name + "' not acknowledged by 1 replica within 300 ms (0 did,"
                     + " WAIT 1 300 at jedis".replace("jedis", client)), e.getMessage());
             assertTrue(ms >= 300 && ms < scaledMillis(3_000), "refused after " + ms + " ms");
-            assertNull(master.call("GET", "latchkey:{" + name + "}:lock"), "the engine undid the grant on the master");
+            assertNull(master.call("HGET", "latchkey:{" + name + "}", "o"), "the engine undid the grant on the master");
             sentinel.releaseReplication();
             sentinel.rejoin();
             for (RedisServer replica : sentinel.replicas()) {
-                assertEquals(0L, replica.call("EXISTS", "latchkey:{" + name + "}:lock"), "nor does a replica hold it");
+                assertNull(replica.call("HGET", "latchkey:{" + name + "}", "o"), "nor does a replica hold it");
             }
         }
     }
