@@ -3,6 +3,7 @@ package dev.latchkey;
 import org.jspecify.annotations.Nullable;
 import dev.latchkey.spi.LockEnvironment;
 import dev.latchkey.spi.LockProvider;
+import dev.latchkey.spi.UriOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -84,7 +85,7 @@ public final class Locks {
         String text = uri.strip();
         int colon = text.indexOf(':');
         if (colon <= 0 || !SCHEME.matcher(text.substring(0, colon)).matches()) {
-            throw new IllegalArgumentException("uri '" + text + "' has no scheme; expected e.g. 'inmemory:' or 'redis-lua://127.0.0.1:6379'");
+            throw new IllegalArgumentException("uri '" + UriOptions.redact(text) + "' has no scheme; expected e.g. 'inmemory:' or 'redis-lua://127.0.0.1:6379'");
         }
         if (colon == text.length() - 1) {
             text = text + "/";
@@ -92,7 +93,9 @@ public final class Locks {
         try {
             return new URI(text);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("malformed uri '" + text + "': " + e.getMessage(), e);
+            // the exception's message quotes the text, password and all
+            throw new IllegalArgumentException("malformed uri '" + UriOptions.redact(text) + "': " + e.getReason()
+                    + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.latchkey;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,9 @@ class LocksTest {
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Locks.parse("fake-test://h:1/a b"));
         assertTrue(e.getMessage().startsWith("malformed uri"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Locks.parse("fake-test://u:s3cret@h:1/a b"));
+        assertEquals("malformed uri 'fake-test://u:***@h:1/a b': Illegal character in path at index 26", e.getMessage());
+        assertNull(e.getCause(), "the cause's message would quote the password");
         assertThrows(NullPointerException.class, () -> Locks.open((URI) null));
         assertThrows(IllegalArgumentException.class, () -> Locks.open(URI.create("relative/path")));
     }

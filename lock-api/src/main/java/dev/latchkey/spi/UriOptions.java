@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * URIs. Not thread-safe; use it while opening a client.
  */
 public final class UriOptions {
+    /** {@code scheme://} and the user-info before the authority's last {@code @}. */
+    private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     private final URI uri;
@@ -142,12 +144,23 @@ public final class UriOptions {
 
     /** A URI's text with the password of its user-info (and any {@code password} option) hidden. */
     public static String redact(URI uri) {
-        String s = uri.toString();
-        String info = uri.getRawUserInfo();
-        if (info != null) {
-            s = s.replace(info + "@", (info.contains(":") ? info.substring(0, info.indexOf(':')) + ":***" : "***") + "@");
+        return redact(uri.toString());
+    }
+
+    /**
+     * The same for a text that may not even parse as a URI, and for an authority of several hosts
+     * ({@code user:pw@h1:1,h2:2}), where {@link URI#getUserInfo()} finds no user-info: everything
+     * before the authority's last {@code @} is user-info, and the part after its first {@code :} is hidden.
+     */
+    public static String redact(String uriText) {
+        Matcher m = USER_INFO.matcher(uriText);
+        String s = uriText;
+        if (m.find()) {
+            String info = m.group(2);
+            int colon = info.indexOf(':');
+            s = m.group(1) + (colon < 0 ? "***" : info.substring(0, colon) + ":***") + "@" + uriText.substring(m.end());
         }
-        return s.replaceAll("(?i)(password=)[^&]*", "$1***");
+        return s.replaceAll("(?i)(password=)[^&#]*", "$1***");
     }
 
     private static @Nullable String afterQuestionMark(@Nullable String ssp) {

@@ -85,5 +85,10 @@ class UriOptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> of("redis-lua://u:pw@h:1?x=1").allowOnly(Set.of()));
         assertFalse(e.getMessage().contains(":pw@"), e.getMessage());
+        assertEquals("redis-quorum://user:***@h1:1,h2:2?password=***&lease=1s",
+                UriOptions.redact(URI.create("redis-quorum://user:p@ss@h1:1,h2:2?password=pw2&lease=1s")), "several hosts, an '@' in the password");
+        assertEquals("redis-lua://***@h:1/0", UriOptions.redact("redis-lua://s3cret@h:1/0"), "user-info without ':' is taken for a password");
+        assertEquals("redis-lua://u:***@h :1", UriOptions.redact("redis-lua://u:s3cret@h :1"), "a text that does not parse");
+        assertEquals("inmemory:?password=***", UriOptions.redact("inmemory:?password=x"));
     }
 }

@@ -3,13 +3,10 @@ package dev.latchkey.cli;
 import dev.latchkey.LockClient;
 import dev.latchkey.LockLostException;
 import dev.latchkey.spi.LockEnvironment;
+import dev.latchkey.tck.CountingClock;
 import dev.latchkey.tck.History;
 import dev.latchkey.tck.RecordedLease;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -134,39 +131,6 @@ final class DemoRun {
             }
             // Think time, so that the releasing worker does not simply take the lock again before the others.
             Thread.sleep(ThreadLocalRandom.current().nextLong(hold.toMillis() + 1));
-        }
-    }
-
-    /** The system's wall clock, {@code offset} ahead, counting how often it is read. Thread-safe. */
-    static final class CountingClock extends Clock {
-        private final Duration offset;
-        private final AtomicLong reads;
-
-        CountingClock(Duration offset, AtomicLong reads) {
-            this.offset = offset;
-            this.reads = reads;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            reads.incrementAndGet();
-            return Instant.now().plus(offset);
-        }
-
-        @Override
-        public long millis() {
-            reads.incrementAndGet();
-            return System.currentTimeMillis() + offset.toMillis();
         }
     }
 }

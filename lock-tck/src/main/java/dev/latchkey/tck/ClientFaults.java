@@ -7,11 +7,7 @@ import dev.latchkey.spi.Grant;
 import dev.latchkey.spi.LockDriver;
 import dev.latchkey.spi.LockEnvironment;
 import dev.latchkey.spi.Ticker;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,12 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ClientFaults {
     private final AtomicLong tickerReads = new AtomicLong();
     private final AtomicLong clockReads = new AtomicLong();
-    private final long skewMillis;
+    private final Duration skew;
     private volatile boolean dead;
     private volatile long delayNextAcquireNanos;
 
     ClientFaults(Duration skew) {
-        this.skewMillis = skew.toMillis();
+        this.skew = skew;
     }
 
     /** The environment of one participant. */
@@ -43,7 +39,7 @@ final class ClientFaults {
             tickerReads.incrementAndGet();
             return System.nanoTime();
         };
-        return LockEnvironment.SYSTEM.withTicker(ticker).withClock(new CountingClock()).withDecorator(Faulty::new);
+        return LockEnvironment.SYSTEM.withTicker(ticker).withClock(new CountingClock(skew, clockReads)).withDecorator(Faulty::new);
     }
 
     long tickerReads() {
@@ -71,31 +67,6 @@ final class ClientFaults {
     private void checkAlive() {
         if (dead) {
             throw new LockUnavailableException("the participant has crashed (TCK kill switch)");
-        }
-    }
-
-    /** The wall clock, off by the skew, counting its reads. */
-    private final class CountingClock extends Clock {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            clockReads.incrementAndGet();
-            return Instant.now().plusMillis(skewMillis);
-        }
-
-        @Override
-        public long millis() {
-            clockReads.incrementAndGet();
-            return System.currentTimeMillis() + skewMillis;
         }
     }
 

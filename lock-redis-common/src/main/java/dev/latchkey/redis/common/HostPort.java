@@ -21,14 +21,14 @@ public record HostPort(String host, int port) {
      * @return the addresses in the order given, at least one
      * @throws IllegalArgumentException saying which element is wrong and how: empty, no host, a port that
      *                                  is not a number from 1 to 65535, a character no host name has, or
-     *                                  an address given twice
+     *                                  an address given twice (host names are case-insensitive)
      */
     public static List<HostPort> parseList(String text, int defaultPort) {
         List<HostPort> out = new ArrayList<>();
         String[] elements = text.split(",", -1);
         for (int i = 0; i < elements.length; i++) {
             HostPort hp = parse(elements[i], defaultPort, elements.length == 1 ? "" : "element " + (i + 1) + " of the host list: ");
-            if (out.contains(hp)) {
+            if (out.stream().anyMatch(hp::sameAs)) {
                 throw new IllegalArgumentException("the host list names " + hp + " twice");
             }
             out.add(hp);
@@ -78,6 +78,11 @@ public record HostPort(String host, int port) {
             // reported below
         }
         throw new IllegalArgumentException(where + "the port of '" + element + "' must be a number from 1 to 65535, was '" + text + "'");
+    }
+
+    /** Whether both name one address: host names are case-insensitive. */
+    boolean sameAs(HostPort other) {
+        return port == other.port && host.equalsIgnoreCase(other.host);
     }
 
     /** {@code host:port}. */

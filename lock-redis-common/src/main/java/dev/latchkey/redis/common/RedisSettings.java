@@ -66,7 +66,7 @@ public record RedisSettings(String scheme, List<HostPort> nodes, int database, S
         }
         Set<String> known = new HashSet<>(COMMON_OPTIONS);
         known.addAll(backendOptions);
-        UriOptions options = UriOptions.of(withoutPassword(uri)).allowOnly(known);
+        UriOptions options = UriOptions.of(uri).allowOnly(known);
         String sentinel = options.string("sentinel", null);
         if (sentinel != null && (sentinel.isBlank() || sentinel.chars().anyMatch(Character::isWhitespace))) {
             throw new IllegalArgumentException("option 'sentinel' must be the master's name as the Sentinels know it, was '" + sentinel + "'");
@@ -82,7 +82,7 @@ public record RedisSettings(String scheme, List<HostPort> nodes, int database, S
             nodes = authority == null || authority.isEmpty() ? List.of(new HostPort("127.0.0.1", DEFAULT_PORT))
                     : HostPort.parseList(authority, sentinel != null ? DEFAULT_SENTINEL_PORT : DEFAULT_PORT);
         } catch (IllegalArgumentException e) {
-            throw malformed(withoutPassword(uri), e.getMessage());
+            throw malformed(uri, e.getMessage());
         }
         int database = database(uri);
         String user = options.string("user", null);
@@ -114,25 +114,16 @@ public record RedisSettings(String scheme, List<HostPort> nodes, int database, S
                 options.duration("lease", defaultLease), options, options.redacted());
     }
 
-    /**
-     * The URI with the password of its user info replaced by {@code ***}. {@link UriOptions#redact} does that only
-     * where {@code java.net.URI} finds user info, which it does not in an authority of several hosts.
-     */
-    private static URI withoutPassword(URI uri) {
-        String authority = uri.getRawAuthority();
-        int at = authority == null ? -1 : authority.lastIndexOf('@');
-        if (uri.getRawUserInfo() != null || at < 0 || authority.substring(0, at).indexOf(':') < 0) {
-            return uri;
-        }
-        String user = authority.substring(0, authority.indexOf(':'));
-        return URI.create(uri.getScheme() + "://" + user + ":***" + authority.substring(at)
-                + (uri.getRawPath() == null ? "" : uri.getRawPath()) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
-    }
-
     private static IllegalArgumentException malformed(URI uri, String problem) {
         return new IllegalArgumentException("malformed redis uri '" + UriOptions.redact(uri) + "': " + problem + "; expected "
                 + uri.getScheme() + "://host[:port][/db][?options], or several hosts host:port,host:port with option"
                 + " 'sentinel=<master name>' (the Sentinels) or 'cluster=true' (seed nodes)");
+    }
+
+    /** These settings for one node alone, for instance one of a quorum's independent masters. */
+    public RedisSettings only(HostPort node) {
+        return new RedisSettings(scheme, List.of(node), database, user, password, tls, timeout, client, cluster, sentinel, keys, lease,
+                options, redacted);
     }
 
     /** The first (often the only) node's host. */

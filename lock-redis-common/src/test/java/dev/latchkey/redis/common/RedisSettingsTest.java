@@ -72,6 +72,7 @@ class RedisSettingsTest {
         "redis-lua://s1,s2:70000?sentinel=m        | element 2 of the host list: the port of 's2:70000' must be a number from 1 to 65535, was '70000'",
         "redis-lua://s1,:26379?sentinel=m          | element 2 of the host list: ':26379' has no host",
         "redis-lua://s1,s1:26379?sentinel=m        | the host list names s1:26379 twice",
+        "redis-lua://S1,s1:26379?sentinel=m        | the host list names s1:26379 twice",
         "redis-lua://s1,::1:26379?sentinel=m       | element 2 of the host list: '::1:26379' has several ':'; put an IPv6 address in brackets, [::1]:6379",
         "redis-lua://127.0.0.1:notaport            | the port of '127.0.0.1:notaport' must be a number from 1 to 65535, was 'notaport'",
     })

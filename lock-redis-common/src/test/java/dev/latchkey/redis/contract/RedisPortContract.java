@@ -2,6 +2,7 @@ package dev.latchkey.redis.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.latchkey.redis.common.RedisPort;
@@ -39,6 +40,25 @@ public abstract class RedisPortContract {
     private RedisPort open() {
         return RedisPorts.open(RedisSettings.parse(URI.create("redis-x://127.0.0.1:" + server.port() + "?client=" + client),
                 Set.of(), Duration.ofSeconds(30)));
+    }
+
+    /** Each adapter module's tests see that adapter alone: it is the default, and asking for the other names its artifact. */
+    @Test
+    void withoutAClientOption_theOnlyAdapterPresentIsUsed() {
+        try (RedisPort port = RedisPorts.open(RedisSettings.parse(URI.create("redis-lua://127.0.0.1:" + server.port()),
+                Set.of(), Duration.ofSeconds(30)))) {
+            assertEquals(client + " 127.0.0.1:" + server.port() + "/0", port.describe());
+        }
+    }
+
+    @Test
+    void askingForAnAbsentAdapter_namesItsArtifact() {
+        String other = client.equals("jedis") ? "lettuce" : "jedis";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisPorts.open(RedisSettings.parse(
+                URI.create("redis-lua://127.0.0.1:" + server.port() + "?client=" + other), Set.of(), Duration.ofSeconds(30))));
+        assertTrue(e.getMessage().startsWith("redis-lua client=" + other + " needs dev.latchkey:lock-redis-" + other + " in your dependencies"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("client adapters present: " + client), e.getMessage());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.latchkey.redis.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -11,20 +10,14 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/**
- * Scalable time limits for tests: the factor is the system property {@code latchkey.timeScale},
- * else the environment variable {@code LATCHKEY_TIME_SCALE}, else 1.
- */
+/** This module's tests' helpers for time (scaled by {@link TestTime}), processes and replication. */
 final class Timing {
-
-    private static final double SCALE = Double.parseDouble(firstNonBlank(
-            System.getProperty("latchkey.timeScale"), System.getenv("LATCHKEY_TIME_SCALE"), "1"));
 
     private Timing() {
     }
 
     static Duration scaled(Duration limit) {
-        return Duration.ofMillis((long) (limit.toMillis() * SCALE));
+        return TestTime.scaled(limit);
     }
 
     static Duration since(long startNanos) {
@@ -33,18 +26,12 @@ final class Timing {
 
     /** Polls until the condition holds, failing after the scaled limit. */
     static void await(String what, BooleanSupplier condition, Duration limit) {
-        long deadline = System.nanoTime() + scaled(limit).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("Timed out after " + scaled(limit) + " waiting until " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("Interrupted waiting until " + what);
-            }
-        }
+        TestTime.await(what, limit, condition);
+    }
+
+    /** Whether no process has this pid; a zombie (exited, not yet reaped) still counts as one. */
+    static boolean exited(long pid) {
+        return ProcessHandle.of(pid).map(handle -> !handle.isAlive()).orElse(true);
     }
 
     /**
@@ -63,18 +50,5 @@ final class Timing {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static boolean exited(long pid) {
-        return ProcessHandle.of(pid).map(handle -> !handle.isAlive()).orElse(true);
-    }
-
-    private static String firstNonBlank(String... values) {
-        for (String value : values) {
-            if (value != null && !value.isBlank()) {
-                return value.strip();
-            }
-        }
-        throw new IllegalArgumentException("no value");
     }
 }
