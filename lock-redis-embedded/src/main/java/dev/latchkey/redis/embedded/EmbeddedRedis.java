@@ -307,18 +307,22 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
     }
 
-    /** INFO is answered, with this process's id; or, with a password set, the log says it is ready. */
+    /**
+     * INFO is answered, with this process's id, and the data set is loaded (INFO is answered while an
+     * append-only file is still being read, and every other command is refused with LOADING); or, with a
+     * password set, the log says it is ready (it says so once the data is loaded).
+     */
     private boolean ready() {
         String reply;
         try {
-            reply = probe("INFO server");
+            reply = probe("INFO");
         } catch (IOException notYet) {
             return false;
         }
         if (reply.startsWith("-NOAUTH")) {
             return logSaysReady();
         }
-        return reply.contains("\nprocess_id:" + process.pid() + "\r");
+        return reply.contains("\nprocess_id:" + process.pid() + "\r") && !reply.contains("\nloading:1\r");
     }
 
     /** Sends one inline command and returns an error line, or the text of a bulk string reply. */

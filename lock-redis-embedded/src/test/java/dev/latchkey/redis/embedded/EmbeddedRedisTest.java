@@ -1,6 +1,7 @@
 package dev.latchkey.redis.embedded;
 
 import static dev.latchkey.redis.embedded.Timing.scaled;
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static dev.latchkey.redis.embedded.Timing.since;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -81,6 +82,26 @@ class EmbeddedRedisTest {
             server.restartEmpty();
             try (Jedis jedis = jedis(server)) {
                 assertNull(jedis.get("k"), "restartEmpty wipes the data directory");
+            }
+        }
+    }
+
+    @Test
+    void restartReturnsOnlyOnceTheAppendOnlyFileIsLoaded() throws InterruptedException {
+        int keys = 1_000_000; // loading them takes hundreds of milliseconds, far more than one readiness probe
+        try (EmbeddedRedis server = EmbeddedRedis.builder().appendOnlyFsyncAlways().enableDebugCommand().start()) {
+            try (Jedis jedis = jedis(server)) {
+                jedis.sendCommand(() -> "DEBUG".getBytes(US_ASCII), "POPULATE", String.valueOf(keys));
+                jedis.bgrewriteaof(); // DEBUG POPULATE is not logged: a rewrite puts the data set in the file
+                while (jedis.info("persistence").matches("(?s).*aof_rewrite_(in_progress|scheduled):1.*")) {
+                    Thread.sleep(20);
+                }
+            }
+            server.restart();
+            try (Jedis jedis = jedis(server)) {
+                // Before the fix, restart() returned as soon as INFO answered, while every other command was
+                // refused with "LOADING Redis is loading the dataset in memory".
+                assertEquals(keys, jedis.dbSize());
             }
         }
     }
