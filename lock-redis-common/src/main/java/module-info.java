@@ -10,7 +10,6 @@ module dev.latchkey.redis.common {
     requires transitive dev.latchkey.api;
 
     exports dev.latchkey.redis;
-    // lock-redis-quorum is built on another branch; a qualified export to a module that is absent is allowed.
     exports dev.latchkey.redis.common to
             dev.latchkey.redis.lua,
             dev.latchkey.redis.getset,

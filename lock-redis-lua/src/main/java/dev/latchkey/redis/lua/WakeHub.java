@@ -1,5 +1,6 @@
 package dev.latchkey.redis.lua;
 
+import dev.latchkey.redis.common.Daemons;
 import dev.latchkey.redis.common.RedisPort;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,7 +8,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -109,13 +109,7 @@ final class WakeHub implements AutoCloseable {
     WakeHub(RedisPort port, Duration linger) {
         this.port = port;
         this.lingerNanos = linger.toNanos();
-        this.janitor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "latchkey-redis-lua-janitor");
-            t.setDaemon(true);
-            return t;
-        });
-        long period = Math.max(1, linger.toMillis());
-        janitor.scheduleWithFixedDelay(this::unsubscribeIdle, period, period, TimeUnit.MILLISECONDS);
+        this.janitor = Daemons.every("latchkey-redis-lua-janitor", linger, this::unsubscribeIdle);
         port.onMessage(this::wake);
     }
 

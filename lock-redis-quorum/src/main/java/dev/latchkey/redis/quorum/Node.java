@@ -1,5 +1,6 @@
 package dev.latchkey.redis.quorum;
 
+import dev.latchkey.redis.common.Daemons;
 import dev.latchkey.redis.common.RedisPort;
 import dev.latchkey.redis.common.RedisPorts;
 import dev.latchkey.redis.common.RedisSettings;
@@ -8,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -71,9 +71,9 @@ final class Node implements AutoCloseable {
         this.connectWaitMillis = 2 * settings.timeout().toMillis(); // connect, then PING
         String id = "latchkey-quorum-" + CLIENTS.incrementAndGet() + "-node" + index;
         this.calls = new ThreadPoolExecutor(CALL_THREADS, CALL_THREADS, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(BACKLOG), daemon(id));
+                new ArrayBlockingQueue<>(BACKLOG), Daemons.named(id));
         this.calls.allowCoreThreadTimeOut(true);
-        this.lane = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon(id + "-pubsub"));
+        this.lane = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), Daemons.named(id + "-pubsub"));
         this.lane.allowCoreThreadTimeOut(true);
     }
 
@@ -207,12 +207,4 @@ final class Node implements AutoCloseable {
         return "node " + index + " (" + address() + ")";
     }
 
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 }

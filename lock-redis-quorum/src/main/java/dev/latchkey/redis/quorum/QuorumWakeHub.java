@@ -1,6 +1,7 @@
 package dev.latchkey.redis.quorum;
 
 import dev.latchkey.LockUnavailableException;
+import dev.latchkey.redis.common.Daemons;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -102,13 +102,7 @@ final class QuorumWakeHub implements AutoCloseable {
         this.quorum = quorum;
         this.lingerNanos = linger.toNanos();
         this.confirmNanos = confirm.toNanos();
-        this.janitor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "latchkey-redis-quorum-janitor");
-            t.setDaemon(true);
-            return t;
-        });
-        long period = Math.max(1, linger.toMillis());
-        janitor.scheduleWithFixedDelay(this::unsubscribeIdle, period, period, TimeUnit.MILLISECONDS);
+        this.janitor = Daemons.every("latchkey-redis-quorum-janitor", linger, this::unsubscribeIdle);
     }
 
     /**
