@@ -169,8 +169,9 @@ final class ExpiryRules {
         for (int i = 1; i < holds.size(); i++) {
             RecordedLease prev = holds.get(i - 1);
             double late = Ctx.ms(holds.get(i).acquiredAt() - prev.deadline());
-            c.check(late <= allowance.toMillis(), "%s's hold lasted %.1f ms past its lease (allowance %d ms): its expiry was pushed back%s",
-                    prev.process(), late, allowance.toMillis(), c.historyTail());
+            c.check(late <= allowance.toMillis(), "the next racer got the lock %.1f ms after %s's lease ended (allowance %d ms):"
+                    + " its expiry was pushed back, or the takeover is slower than the allowance%s",
+                    late, prev.process(), allowance.toMillis(), c.historyTail());
         }
     }
 }

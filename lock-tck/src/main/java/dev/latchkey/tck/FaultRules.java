@@ -66,7 +66,8 @@ final class FaultRules {
         c.checkHistory(false);
         double after = Ctx.ms(next.acquiredAt() - resumed);
         c.check(after <= SLACK.multipliedBy(2).toMillis(), "b acquired %.1f ms after the server resumed", after);
-        c.observe("a's lease ran out %.1f ms before pauseServer returned; b acquired %.1f ms after that", Ctx.ms(resumed - held.deadline()), after);
+        c.observe("a's lease ran out %.1f ms before pauseServer returned; b acquired %.1f ms after a's deadline (%+.1f ms"
+                + " from pauseServer's return)", Ctx.ms(resumed - held.deadline()), Ctx.ms(next.acquiredAt() - held.deadline()), after);
     }
 
     @TckRule(level = OPTIONAL, checks = LEASE_EXPIRY, needs = FaultKind.PARTITION)

@@ -627,9 +627,12 @@ final class QuorumLockDriver implements LockDriver {
                 any |= isOne(r.value());
             }
         }
-        if (answered < nodes.size()) {
+        // A majority without the key is enough: nobody can hold the lock then. A node it did not reach keeps its copy
+        // until that copy's TTL, which can delay a grant there (a split vote) but never makes a holder.
+        if (answered < quorum) {
             throw new LockUnavailableException("redis-quorum: force release of '" + name + "' reached " + answered + " of "
-                    + nodes.size() + " nodes; run it again when they are back" + (any ? " (it removed holds where it could)" : ""));
+                    + nodes.size() + " nodes, " + quorum + " needed; run it again when they are back"
+                    + (any ? " (it removed holds where it could)" : ""));
         }
         return any;
     }

@@ -118,6 +118,26 @@ class FaultTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jedis", "lettuce"})
+    void forceRelease_freesTheLockWhenAMajorityIsReached_andFailsClearlyWhenNot(String client) throws Exception {
+        List<RedisServer> s = start(3);
+        String name = name("force");
+        try (LockClient c = TestQuorum.open(s, client, "timeout=500ms"); LockClient admin = TestQuorum.open(s, client, "timeout=500ms")) {
+            c.lock(name).acquire(Duration.ofSeconds(30));
+            assertTrue(eventually(() -> holderOn(s.get(0), name) != null));
+            s.get(0).kill(); // one node down: a majority is still reachable
+            assertTrue(admin.forceRelease(name), "a hold was removed");
+            assertTrue(admin.lock(name).tryAcquire().isPresent(), "free at once, although the dead node's copy was not deleted");
+
+            String other = name("force-majority-down");
+            c.lock(other).acquire(Duration.ofSeconds(30));
+            s.get(1).kill();
+            LockUnavailableException e = assertThrows(LockUnavailableException.class, () -> admin.forceRelease(other));
+            assertTrue(e.getMessage().contains("reached 1 of 3 nodes, 2 needed"), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jedis", "lettuce"})
     void nodePausedMidHold_callsAreDecidedByTheOthers_withoutWaitingForIt(String client) throws Exception {
         List<RedisServer> s = start(3);
         String name = name("paused");
