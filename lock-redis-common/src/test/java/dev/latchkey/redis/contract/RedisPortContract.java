@@ -2,6 +2,7 @@ package dev.latchkey.redis.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,11 +13,14 @@ import dev.latchkey.redis.common.RedisSettings;
 import dev.latchkey.redis.common.ReplicaWait;
 import dev.latchkey.redis.testkit.RedisReplication;
 import dev.latchkey.redis.testkit.RedisServer;
+import dev.latchkey.redis.testkit.TcpProxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -170,6 +174,29 @@ public abstract class RedisPortContract {
             String info = String.valueOf(server.call("INFO", "server"));
             assertEquals(RedisPorts.infoField(info, "redis_version"), port.serverVersion());
             assertTrue(port.serverVersion().matches("\\d+\\.\\d+\\.\\d+"), port.serverVersion());
+        }
+    }
+
+    /**
+     * A subscribe that hangs (the pub/sub connection is being made, or its confirmation awaited, over a link that
+     * stopped answering) holds no lock that close() needs: close returns at once, and the subscribe fails.
+     */
+    @Test
+    void closeDoesNotWaitForASubscribeThatHangs() throws Exception {
+        long timeoutMillis = 3_000;
+        try (TcpProxy proxy = TcpProxy.start(server.host(), server.port())) {
+            RedisPort port = RedisPorts.open(RedisSettings.parse(URI.create("redis-x://127.0.0.1:" + proxy.port()
+                    + "?client=" + client + "&timeout=" + timeoutMillis + "ms"), Set.of(), Duration.ofSeconds(30)));
+            proxy.blackhole();
+            CompletableFuture<Void> subscribe = CompletableFuture.runAsync(() -> port.subscribe("hangs"));
+            Thread.sleep(200); // the subscribe is under way (connecting, or waiting for its confirmation)
+            assertFalse(subscribe.isDone(), "the subscribe should hang on the black-holed link");
+            long t0 = System.nanoTime();
+            port.close();
+            long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(closeMillis < timeoutMillis / 2, "close() took " + closeMillis + " ms: it waited for the hanging subscribe");
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> subscribe.get(2 * timeoutMillis, TimeUnit.MILLISECONDS));
+            assertInstanceOf(RuntimeException.class, failed.getCause());
         }
     }
 

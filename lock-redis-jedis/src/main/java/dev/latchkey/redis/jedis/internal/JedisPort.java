@@ -1,5 +1,6 @@
 package dev.latchkey.redis.jedis.internal;
 
+import dev.latchkey.redis.common.Daemons;
 import dev.latchkey.redis.common.RedisErrors;
 import dev.latchkey.redis.common.RedisPort;
 import dev.latchkey.redis.common.RedisPorts;
@@ -17,6 +18,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -441,6 +445,13 @@ public final class JedisPort implements RedisPort {
      */
     private final class Subscriber extends JedisPubSub implements Runnable {
         private final Thread thread = new Thread(this, "latchkey-jedis-pubsub");
+        /**
+         * Writes SUBSCRIBE and UNSUBSCRIBE in the order they were decided under subscriptionLock, so that no socket
+         * write happens under it (a write to a link that stopped reading can block). One thread, started on demand
+         * and gone after a minute idle.
+         */
+        private final ThreadPoolExecutor writes = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES,
+                new LinkedBlockingQueue<>(), Daemons.named("latchkey-jedis-pubsub-send"));
         private volatile Connection connection;
         /** True from the first confirmation on a connection until that connection fails; guarded by subscriptionLock for writes. */
         volatile boolean connected;
@@ -449,24 +460,36 @@ public final class JedisPort implements RedisPort {
         private boolean subscribedOnce;
 
         void start() {
+            writes.allowCoreThreadTimeOut(true);
             thread.setDaemon(true);
             thread.start();
         }
 
-        /** Sends SUBSCRIBE or UNSUBSCRIBE (caller holds subscriptionLock); a failure is left to the reconnect loop. */
+        /**
+         * Queues SUBSCRIBE or UNSUBSCRIBE (the caller holds subscriptionLock, which fixes the order); a failure is
+         * left to the reconnect loop, which subscribes to the current set. A command that reaches a newer
+         * connection than the one it was meant for is harmless: that connection starts with the current set.
+         */
         void send(String channel, boolean subscribe) {
             try {
-                if (subscribe) {
-                    subscribe(channel);
-                } else {
-                    unsubscribe(channel);
-                }
-            } catch (RuntimeException e) {
-                // the connection is failing: run() reconnects and subscribes to the current set
+                writes.execute(() -> {
+                    try {
+                        if (subscribe) {
+                            subscribe(channel);
+                        } else {
+                            unsubscribe(channel);
+                        }
+                    } catch (RuntimeException e) {
+                        // the connection is failing: run() reconnects and subscribes to the current set
+                    }
+                });
+            } catch (RejectedExecutionException stopped) {
+                // the port is closing
             }
         }
 
         void stop() {
+            writes.shutdownNow();
             Connection c = connection;
             if (c != null) {
                 c.setBroken(); // so that the pool destroys it instead of reusing it

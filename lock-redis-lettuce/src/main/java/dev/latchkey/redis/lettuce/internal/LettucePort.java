@@ -42,7 +42,11 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -82,7 +86,12 @@ public final class LettucePort implements RedisPort {
     private final Map<String, BlockingQueue<StatefulRedisConnection<String, String>>> waitPools = new ConcurrentHashMap<>();
     private final BlockingQueue<StatefulRedisConnection<String, String>> dedicated = new ArrayBlockingQueue<>(8);
     private volatile BiConsumer<String, String> listener = (c, m) -> { };
-    private StatefulRedisPubSubConnection<String, String> pubsub;
+    /**
+     * The pub/sub connection, made by the first subscribe; a connect can take the whole timeout, so it is made
+     * under no monitor, and callers that arrive meanwhile wait for the same attempt.
+     */
+    private final AtomicReference<CompletableFuture<StatefulRedisPubSubConnection<String, String>>> pubsub = new AtomicReference<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * A port over a client the application handed over. Replica acknowledgement needs a {@link RedisClient}
@@ -445,19 +454,44 @@ public final class LettucePort implements RedisPort {
         });
     }
 
-    private synchronized StatefulRedisPubSubConnection<String, String> pubsub() {
-        if (pubsub == null) {
-            pubsub = client instanceof RedisClusterClient
-                    ? ((RedisClusterClient) client).connectPubSub()
-                    : ((RedisClient) client).connectPubSub();
-            pubsub.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(String channel, String message) {
-                    listener.accept(channel, message);
+    private StatefulRedisPubSubConnection<String, String> pubsub() {
+        while (true) {
+            if (closed.get()) {
+                throw new IllegalStateException("port is closed");
+            }
+            CompletableFuture<StatefulRedisPubSubConnection<String, String>> made = pubsub.get();
+            if (made != null) {
+                try {
+                    return made.join();
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
                 }
-            });
+            }
+            CompletableFuture<StatefulRedisPubSubConnection<String, String>> mine = new CompletableFuture<>();
+            if (pubsub.compareAndSet(null, mine)) {
+                StatefulRedisPubSubConnection<String, String> c;
+                try {
+                    c = client instanceof RedisClusterClient
+                            ? ((RedisClusterClient) client).connectPubSub()
+                            : ((RedisClient) client).connectPubSub();
+                } catch (RuntimeException e) {
+                    pubsub.compareAndSet(mine, null); // a later call tries again
+                    mine.completeExceptionally(e);
+                    throw e;
+                }
+                c.addListener(new RedisPubSubAdapter<>() {
+                    @Override
+                    public void message(String channel, String message) {
+                        listener.accept(channel, message);
+                    }
+                });
+                mine.complete(c);
+                if (closed.get()) {
+                    c.close(); // close() ran while this connected (it closes a connection it finds made, too)
+                }
+                return c;
+            }
         }
-        return pubsub;
     }
 
     @Override
@@ -471,9 +505,13 @@ public final class LettucePort implements RedisPort {
     }
 
     @Override
-    public synchronized void close() {
-        if (pubsub != null) {
-            pubsub.close();
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        CompletableFuture<StatefulRedisPubSubConnection<String, String>> made = pubsub.get();
+        if (made != null && made.isDone() && !made.isCompletedExceptionally()) {
+            made.join().close(); // one still connecting is closed by its connecting thread
         }
         for (StatefulRedisConnection<String, String> c; (c = dedicated.poll()) != null; ) {
             c.close();
