@@ -4,10 +4,13 @@ import dev.latchkey.redis.common.Daemons;
 import dev.latchkey.redis.common.RedisPort;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +33,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * not pay a SUBSCRIBE round trip per acquisition. Messages can still be lost (for instance while the
  * pub/sub connection reconnects); the waiter's refresh of its place covers that.
  *
- * <p>Thread-safe. {@code subscriptions} orders every SUBSCRIBE and UNSUBSCRIBE and the creation and
- * removal of topics; each topic's list is guarded by the topic itself.
+ * <p>Thread-safe. {@code subscriptions} guards the creation and removal of topics and, per channel, the
+ * latest SUBSCRIBE or UNSUBSCRIBE call ({@code lastCall}); the calls themselves are made under no lock (a
+ * SUBSCRIBE waits for the server's confirmation, up to the port's timeout), each after the channel's previous
+ * call has returned, so that they reach the server in the order they were decided. The joiner that creates a
+ * topic makes its SUBSCRIBE; the others wait for the same confirmation. Each topic's list is guarded by the
+ * topic itself.
  */
 final class WakeHub implements AutoCloseable {
     /** The message that wakes every waiter of a name. */
@@ -41,6 +48,8 @@ final class WakeHub implements AutoCloseable {
     static final class Waiter {
         private final Semaphore wakeups = new Semaphore(0);
         private final String token;
+        /** The topic it joined; set once, by {@link #join}. */
+        private volatile Topic topic;
         /** The highest fencing token of a hand-off to this waiter that a message announced; -1: none. */
         private volatile long handedFence = -1;
         /**
@@ -98,12 +107,20 @@ final class WakeHub implements AutoCloseable {
     private static final class Topic {
         final List<Waiter> waiters = new ArrayList<>(2);
         long idleSince;
+        /** Completes once the server confirmed this topic's SUBSCRIBE; exceptionally if it failed. */
+        final CompletableFuture<Void> subscribed = new CompletableFuture<>();
+        /** Whether its SUBSCRIBE failed because the subscribing thread was interrupted (the other joiners try again). */
+        volatile boolean interrupted;
     }
+
+    private static final CompletableFuture<Void> NO_CALL = CompletableFuture.completedFuture(null);
 
     private final RedisPort port;
     private final long lingerNanos;
     private final ReentrantLock subscriptions = new ReentrantLock();
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+    /** Per channel, the latest SUBSCRIBE or UNSUBSCRIBE decided; completes (normally) when that call has returned. */
+    private final Map<String, CompletableFuture<Void>> lastCall = new HashMap<>();
     private final ScheduledExecutorService janitor;
 
     WakeHub(RedisPort port, Duration linger) {
@@ -121,36 +138,85 @@ final class WakeHub implements AutoCloseable {
      * @throws dev.latchkey.LockUnavailableException if the subscription failed
      */
     Waiter join(String channel, String token) throws InterruptedException {
-        Waiter waiter = new Waiter(token);
-        subscriptions.lockInterruptibly();
-        try {
-            Topic topic = topics.get(channel);
-            if (topic == null) {
-                try {
-                    port.subscribe(channel);
-                } catch (RuntimeException e) {
-                    if (Thread.interrupted()) {
-                        InterruptedException ie = new InterruptedException("interrupted while subscribing to " + channel);
-                        ie.initCause(e);
-                        throw ie;
-                    }
-                    throw e;
+        while (true) {
+            Waiter waiter = new Waiter(token);
+            Topic topic;
+            CompletableFuture<Void> before = null;
+            subscriptions.lockInterruptibly(); // short: no call under it
+            try {
+                topic = topics.get(channel);
+                if (topic == null) {
+                    topic = new Topic();
+                    topics.put(channel, topic);
+                    before = lastCall.getOrDefault(channel, NO_CALL);
+                    lastCall.put(channel, topic.subscribed.handle((ok, failed) -> null));
                 }
-                topic = new Topic();
-                topics.put(channel, topic);
+                synchronized (topic) {
+                    topic.waiters.add(waiter);
+                }
+                waiter.topic = topic;
+            } finally {
+                subscriptions.unlock();
             }
-            synchronized (topic) {
-                topic.waiters.add(waiter);
+            if (before != null) {
+                subscribe(channel, topic, before);
+            }
+            try {
+                topic.subscribed.get();
+                return waiter;
+            } catch (ExecutionException e) {
+                leave(channel, waiter);
+                if (before != null && Thread.interrupted()) {
+                    InterruptedException ie = new InterruptedException("interrupted while subscribing to " + channel);
+                    ie.initCause(e.getCause());
+                    throw ie;
+                }
+                if (before == null && topic.interrupted) {
+                    continue; // the joiner that subscribed was interrupted, not this one: subscribe afresh
+                }
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                leave(channel, waiter);
+                throw e;
+            }
+        }
+    }
+
+    /** Makes a new topic's SUBSCRIBE, after the channel's previous call (an UNSUBSCRIBE, bounded by the port's timeout). */
+    private void subscribe(String channel, Topic topic, CompletableFuture<Void> before) {
+        try {
+            before.join(); // never fails: see lastCall
+            port.subscribe(channel);
+            topic.subscribed.complete(null);
+        } catch (RuntimeException e) {
+            topic.interrupted = Thread.currentThread().isInterrupted();
+            subscriptions.lock();
+            try {
+                topics.remove(channel, topic);
+            } finally {
+                subscriptions.unlock();
+            }
+            topic.subscribed.completeExceptionally(e);
+            forget(channel);
+        }
+    }
+
+    /** Drops the channel's entry in {@code lastCall} once its latest call has returned and no topic uses it. */
+    private void forget(String channel) {
+        subscriptions.lock();
+        try {
+            CompletableFuture<Void> last = lastCall.get(channel);
+            if (last != null && last.isDone() && !topics.containsKey(channel)) {
+                lastCall.remove(channel);
             }
         } finally {
             subscriptions.unlock();
         }
-        return waiter;
     }
 
     /** Removes a waiter. */
     void leave(String channel, Waiter waiter) {
-        Topic topic = topics.get(channel); // present: only idle topics (no waiters) are ever removed
+        Topic topic = waiter.topic;
         synchronized (topic) {
             topic.waiters.remove(waiter);
             if (topic.waiters.isEmpty()) {
@@ -161,7 +227,8 @@ final class WakeHub implements AutoCloseable {
 
     /** Whether this client currently holds a subscription to the channel (for tests). */
     boolean isSubscribed(String channel) {
-        return topics.containsKey(channel);
+        Topic topic = topics.get(channel);
+        return topic != null && topic.subscribed.isDone() && !topic.subscribed.isCompletedExceptionally();
     }
 
     /** Hands a grant to the waiter a message names, or wakes every waiter of the topic on {@link #RELEASED}. */
@@ -197,29 +264,40 @@ final class WakeHub implements AutoCloseable {
     }
 
     private void unsubscribeIdle() {
+        List<String> idle = new ArrayList<>();
+        List<CompletableFuture<Void>> befores = new ArrayList<>();
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
         subscriptions.lock();
         try {
             long now = System.nanoTime();
             for (Iterator<Map.Entry<String, Topic>> it = topics.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, Topic> e = it.next();
                 Topic topic = e.getValue();
-                boolean idle;
                 synchronized (topic) {
-                    idle = topic.waiters.isEmpty() && now - topic.idleSince >= lingerNanos;
-                }
-                if (idle) {
-                    it.remove();
-                    try {
-                        port.unsubscribe(e.getKey());
-                    } catch (RuntimeException ignored) {
-                        // the connection is gone, and with it the subscription
+                    if (!topic.waiters.isEmpty() || !topic.subscribed.isDone() || now - topic.idleSince < lingerNanos) {
+                        continue;
                     }
                 }
+                it.remove();
+                CompletableFuture<Void> call = new CompletableFuture<>();
+                idle.add(e.getKey());
+                befores.add(lastCall.getOrDefault(e.getKey(), NO_CALL));
+                calls.add(call);
+                lastCall.put(e.getKey(), call);
             }
-        } catch (RuntimeException ignored) {
-            // never let the janitor die; it tries again next period
         } finally {
             subscriptions.unlock();
+        }
+        for (int i = 0; i < idle.size(); i++) { // under no lock
+            try {
+                befores.get(i).join();
+                port.unsubscribe(idle.get(i));
+            } catch (RuntimeException ignored) {
+                // the connection is gone, and with it the subscription; never let the janitor die
+            } finally {
+                calls.get(i).complete(null);
+                forget(idle.get(i));
+            }
         }
     }
 
