@@ -231,12 +231,21 @@ final class GetSetDriver implements LockDriver {
             boolean deleted = port.del(key) > 0; // whoever holds it now: the article's flaw, kept
             return deleted && expiry != null && expiry >= clock.millis(); // only the report knows the lease ended
         }
-        String current = port.get(key);
-        if (!heldBy(current, token)) {
-            return false;
+        // The engine does not hold a release back for a renewal in flight (a hung renewal must not block it), so this
+        // lease's own renewal may rewrite the value between the GET and the delete: read again while it is still ours.
+        // Only that renewal can change a value that holds our token, and none starts once the release has begun.
+        for (int attempt = 1; ; attempt++) {
+            String current = port.get(key);
+            if (!heldBy(current, token)) {
+                return false;
+            }
+            if (port.deleteIfEquals(key, current)) {
+                return expiryOf(key, current) >= clock.millis();
+            }
+            if (attempt == 3) {
+                return false;
+            }
         }
-        boolean deleted = port.deleteIfEquals(key, current);
-        return deleted && expiryOf(key, current) >= clock.millis();
     }
 
     @Override

@@ -84,6 +84,31 @@ class CheckedModeTest {
         }
     }
 
+    /**
+     * The holder's own renewal lands between its release's GET and its delete (the engine lets a release run beside
+     * a renewal in flight, so that a hung renewal cannot block it). Before the fix the delete missed the rewritten
+     * value: the release reported the lock lost, and the lock stayed held for the renewed lease.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void aReleaseRacingTheHoldersOwnRenewal_freesTheLock(String client) throws Exception {
+        String name = "checked-release-vs-renewal-" + client;
+        HookedPort holderPort = new HookedPort(server, client);
+        try (LockClient holder = RedisGetSetLocks.builder().mode(Mode.CHECKED).build(holderPort);
+             LockClient other = Redis.open(server, client, "checked", "")) {
+            Lease lease = holder.lock(name).acquire(Duration.ofSeconds(10));
+            String before = server.command("GET", key(name));
+            String token = before.substring(before.indexOf(':') + 1);
+            holderPort.afterNextGet(() -> { // what the renewal writes: a later expiry, the same token
+                long renewed = Long.parseLong(before.substring(0, before.indexOf(':'))) + 5_000;
+                return server.command("SET", key(name), renewed + ":" + token, "PX", "15000");
+            });
+            assertEquals(ReleaseOutcome.RELEASED, lease.release());
+            assertEquals("0", server.command("EXISTS", key(name)), "nothing left held");
+            assertTrue(other.lock(name).tryAcquire().isPresent());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jedis", "lettuce"})
     void anAbandonedKeyLeavesRedisAfterItsLeasePlusTheMargin(String client) throws Exception {
