@@ -43,7 +43,11 @@ final class Topology {
 
     /**
      * Why the replicas are not (yet) in sync with {@code master}: each must report its link to that
-     * master up and have processed at least the master's offset read first. Null when they are.
+     * master up and have processed at least the master's offset read first, and together they must
+     * acknowledge a new write within {@link #QUICK_ACK} (a replica that has just resynchronised, and
+     * rewrites its append-only file, can be slow to acknowledge for a moment: a test's first
+     * acknowledged write must not meet that moment). The write is a PUBLISH to a channel nobody
+     * listens to, so that no key is left behind. Null when they are.
      */
     static String notInSync(RedisServer master, Collection<RedisServer> replicas) {
         long offset = Long.parseLong(info(master, "replication").get("master_repl_offset"));
@@ -58,8 +62,17 @@ final class Topology {
                 return replica.port() + " has replicated up to offset " + replicated + " of " + offset;
             }
         }
-        return null;
+        if (replicas.isEmpty()) {
+            return null;
+        }
+        master.call("PUBLISH", "latchkey-testkit:probe", "ack?");
+        Object acked = master.call("WAIT", Integer.toString(replicas.size()), Long.toString(QUICK_ACK.toMillis()));
+        return acked instanceof Long n && n >= replicas.size() ? null
+                : acked + " of " + replicas.size() + " replicas acknowledged a write within " + QUICK_ACK.toMillis() + " ms";
     }
+
+    /** How soon replicas in sync must acknowledge a write. */
+    static final Duration QUICK_ACK = Duration.ofMillis(100);
 
     /**
      * Holds replication back: freezes the running replicas (SIGSTOP), then closes every replication link on

@@ -66,7 +66,6 @@ final class ExampleHarness implements TckHarness {
         primary.kill();
         primary.restart();
         servers.rejoin();
-        awaitQuickAcknowledgement(primary);
     }
 
     @Override
@@ -101,30 +100,6 @@ final class ExampleHarness implements TckHarness {
         address.retarget(promoted.host(), promoted.port());
         servers.rejoin(); // the old primary comes back as the new one's replica
         servers.awaitInSync(Duration.ofSeconds(30));
-        awaitQuickAcknowledgement(promoted);
-    }
-
-    /**
-     * Returns once the primary's replica acknowledges a write within 100 ms, a fraction of the driver's WAIT
-     * budget: a replica that has just resynchronised (and rewrites its append-only file) can be slow to
-     * acknowledge for a moment, and a rule's first write must not meet that moment.
-     */
-    private static void awaitQuickAcknowledgement(RedisServer primary) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        try {
-            while (true) {
-                primary.command("SET", "example:probe", "1");
-                if ("1".equals(primary.command("WAIT", "1", "100"))) {
-                    return;
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException("the replica of " + primary.port() + " did not acknowledge a write within 100 ms"
-                            + " for 30 s");
-                }
-            }
-        } finally {
-            primary.command("DEL", "example:probe");
-        }
     }
 
     @Override
