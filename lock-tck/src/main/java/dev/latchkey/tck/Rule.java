@@ -54,6 +54,15 @@ public final class Rule {
         return ALL;
     }
 
+    /**
+     * The ids of every rule that needs none of {@code faults}: for a row whose harness cannot inject them by its
+     * nature (and whose other rows run those rules), so that its report does not list them as skipped.
+     */
+    public static List<String> idsWithout(FaultKind... faults) {
+        Set<FaultKind> excluded = Set.of(faults);
+        return ALL.stream().filter(r -> r.needs.stream().noneMatch(excluded::contains)).map(Rule::id).toList();
+    }
+
     /** {@code MX-02}. */
     public String id() {
         return id;

@@ -2,6 +2,8 @@ package dev.latchkey.redis.lua;
 
 import dev.latchkey.redis.tck.ClusterTckHarness;
 import dev.latchkey.redis.tck.SentinelTckHarness;
+import dev.latchkey.tck.FaultKind;
+import dev.latchkey.tck.Rule;
 import dev.latchkey.tck.TckHarness;
 import java.util.List;
 
@@ -19,9 +21,15 @@ enum HaRow {
 
     /**
      * What the default build runs of each row (a few seconds per rule): the failover rules, and one rule each of
-     * exclusion, fencing, expiry and renewal. {@code ./mvnw -Psoak verify} runs every rule.
+     * exclusion, fencing, expiry and renewal.
      */
     static final List<String> QUICK = List.of("FO-", "MX-01", "FE-01", "LE-02", "RN-02");
+
+    /**
+     * What {@code ./mvnw -Psoak verify} runs of each row: every rule but those that restart, pause or partition a
+     * server, which these topologies do not offer (the one-server rows run them).
+     */
+    static final List<String> FULL = Rule.idsWithout(FaultKind.SERVER_RESTART, FaultKind.SERVER_PAUSE, FaultKind.PARTITION);
 
     private final String label;
     private final String client;

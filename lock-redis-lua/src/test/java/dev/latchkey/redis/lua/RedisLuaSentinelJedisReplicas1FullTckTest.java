@@ -3,11 +3,11 @@ package dev.latchkey.redis.lua;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 
-/** Every rule of {@link RedisLuaSentinelJedisReplicas1TckTest}'s row, in the soak profile. */
+/** The {@link HaRow#FULL} rules of {@link RedisLuaSentinelJedisReplicas1TckTest}'s row, in the soak profile. */
 @Tag("soak")
 class RedisLuaSentinelJedisReplicas1FullTckTest extends RedisLuaSentinelJedisReplicas1TckTest {
     @Override
     protected List<String> selectedRules() {
-        return List.of();
+        return HaRow.FULL;
     }
 }
