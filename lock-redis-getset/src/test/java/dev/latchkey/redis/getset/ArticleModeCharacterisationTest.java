@@ -51,7 +51,7 @@ class ArticleModeCharacterisationTest {
     void characterisation_aLosingGetSetOverwritesTheWinnersExpiry(String client) throws Exception {
         String name = "article-getset-race-" + client;
         HookedPort loserPort = new HookedPort(server, client);
-        try (LockClient loser = RedisGetSetLocks.builder().mode(Mode.ARTICLE).build(loserPort);
+        try (LockClient loser = RedisGetSetLocks.builder().mode(Mode.ARTICLE).build(loserPort.port);
              LockClient winner = Redis.open(server, client, "article", "");
              LockClient third = Redis.open(server, client, "article", "&retry=20ms")) {
             server.command("SET", key(name), "1"); // a crashed holder's long-stale expiry

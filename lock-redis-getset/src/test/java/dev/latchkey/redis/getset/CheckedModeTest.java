@@ -64,7 +64,7 @@ class CheckedModeTest {
     void aLosingTakeoverLeavesTheWinnerIntact(String client) throws Exception {
         String name = "checked-getset-race-" + client;
         HookedPort loserPort = new HookedPort(server, client);
-        try (LockClient loser = RedisGetSetLocks.builder().mode(Mode.CHECKED).build(loserPort);
+        try (LockClient loser = RedisGetSetLocks.builder().mode(Mode.CHECKED).build(loserPort.port);
              LockClient winner = Redis.open(server, client, "checked", "");
              LockClient third = Redis.open(server, client, "checked", "")) {
             server.command("SET", key(name), "1:crashed-holder");
@@ -94,7 +94,7 @@ class CheckedModeTest {
     void aReleaseRacingTheHoldersOwnRenewal_freesTheLock(String client) throws Exception {
         String name = "checked-release-vs-renewal-" + client;
         HookedPort holderPort = new HookedPort(server, client);
-        try (LockClient holder = RedisGetSetLocks.builder().mode(Mode.CHECKED).build(holderPort);
+        try (LockClient holder = RedisGetSetLocks.builder().mode(Mode.CHECKED).build(holderPort.port);
              LockClient other = Redis.open(server, client, "checked", "")) {
             Lease lease = holder.lock(name).acquire(Duration.ofSeconds(10));
             String before = server.command("GET", key(name));

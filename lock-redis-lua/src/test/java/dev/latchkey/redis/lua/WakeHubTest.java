@@ -10,6 +10,10 @@ import dev.latchkey.redis.common.RedisPorts;
 import dev.latchkey.redis.common.RedisScript;
 import dev.latchkey.redis.common.RedisSettings;
 import dev.latchkey.redis.testkit.RedisServer;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +37,8 @@ class WakeHubTest {
 
     @Test
     void aSlowSubscribeHoldsUpNeitherAnotherChannel_norMoreThanOneCall() throws Exception {
-        try (GatedPort port = new GatedPort("slow"); WakeHub hub = new WakeHub(port, Duration.ofSeconds(30))) {
+        GatedPort port = new GatedPort("slow");
+        try (RedisPort gated = port.port; WakeHub hub = new WakeHub(gated, Duration.ofSeconds(30))) {
             CompletableFuture<WakeHub.Waiter> first = CompletableFuture.supplyAsync(() -> join(hub, "slow", "t1"));
             assertTrue(port.entered.await(STUCK_SECONDS, TimeUnit.SECONDS), "the first joiner subscribes");
             CompletableFuture<WakeHub.Waiter> second = CompletableFuture.supplyAsync(() -> join(hub, "slow", "t2"));
@@ -55,7 +59,8 @@ class WakeHubTest {
 
     @Test
     void anIdleChannelUnsubscribed_isSubscribedAgainInOrder_andHearsMessages() throws Exception {
-        try (GatedPort port = new GatedPort("none"); WakeHub hub = new WakeHub(port, Duration.ofMillis(20));
+        GatedPort port = new GatedPort("none");
+        try (RedisPort gated = port.port; WakeHub hub = new WakeHub(gated, Duration.ofMillis(20));
              RedisPort publisher = open()) {
             port.gate.countDown();
             for (int round = 0; round < 20; round++) { // leave, let the janitor unsubscribe, join again
@@ -93,9 +98,13 @@ class WakeHubTest {
                 Set.of(), Duration.ofSeconds(30)));
     }
 
-    /** A real port whose SUBSCRIBE to one channel waits at a gate before it goes out; it counts SUBSCRIBE calls. */
-    private static final class GatedPort implements RedisPort {
+    /**
+     * A real port whose SUBSCRIBE to one channel waits at a gate before it goes out; it counts SUBSCRIBE calls. Every
+     * call goes to the real port.
+     */
+    private static final class GatedPort implements InvocationHandler {
         final RedisPort real = open();
+        final RedisPort port = (RedisPort) Proxy.newProxyInstance(RedisPort.class.getClassLoader(), new Class<?>[] {RedisPort.class}, this);
         final String gated;
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch gate = new CountDownLatch(1);
@@ -110,89 +119,22 @@ class WakeHubTest {
         }
 
         @Override
-        public void subscribe(String channel) {
-            subscribes.computeIfAbsent(channel, c -> new AtomicInteger()).incrementAndGet();
-            if (channel.equals(gated)) {
-                entered.countDown();
-                try {
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            if (method.getName().equals("subscribe")) {
+                String channel = (String) args[0];
+                subscribes.computeIfAbsent(channel, c -> new AtomicInteger()).incrementAndGet();
+                if (channel.equals(gated)) {
+                    entered.countDown();
                     gate.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
                 }
+            } else if (method.getName().equals("close")) {
+                gate.countDown();
             }
-            real.subscribe(channel);
-        }
-
-        @Override
-        public void unsubscribe(String channel) {
-            real.unsubscribe(channel);
-        }
-
-        @Override
-        public void onMessage(BiConsumer<String, String> listener) {
-            real.onMessage(listener);
-        }
-
-        @Override
-        public List<Object> eval(RedisScript script, List<String> keys, List<String> args) {
-            return real.eval(script, keys, args);
-        }
-
-        @Override
-        public boolean setNx(String key, String value, long ttlMillis) {
-            return real.setNx(key, value, ttlMillis);
-        }
-
-        @Override
-        public String get(String key) {
-            return real.get(key);
-        }
-
-        @Override
-        public String getSet(String key, String value) {
-            return real.getSet(key, value);
-        }
-
-        @Override
-        public long del(String key) {
-            return real.del(key);
-        }
-
-        @Override
-        public boolean pexpire(String key, long millis) {
-            return real.pexpire(key, millis);
-        }
-
-        @Override
-        public long pttl(String key) {
-            return real.pttl(key);
-        }
-
-        @Override
-        public boolean deleteIfEquals(String key, String expected) {
-            return real.deleteIfEquals(key, expected);
-        }
-
-        @Override
-        public boolean replaceIfEquals(String key, String expected, String value, long ttlMillis) {
-            return real.replaceIfEquals(key, expected, value, ttlMillis);
-        }
-
-        @Override
-        public void ping() {
-            real.ping();
-        }
-
-        @Override
-        public String describe() {
-            return "gated " + real.describe();
-        }
-
-        @Override
-        public void close() {
-            gate.countDown();
-            real.close();
+            try {
+                return method.invoke(real, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
         }
     }
 }
