@@ -3,9 +3,16 @@ package dev.latchkey.redis.common;
 import dev.latchkey.LockException;
 import dev.latchkey.LockUnavailableException;
 import dev.latchkey.LockUnavailableException.Reason;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Translates the clients' exceptions into the API's: a {@link LockUnavailableException} whose
@@ -22,7 +29,7 @@ import java.util.Locale;
  * </ul>
  * The error codes are read from every message of the cause chain: Lettuce wraps a failed AUTH in
  * "Unable to connect", and a script's error carries the code of the command that failed inside it.
- * Stateless and thread-safe.
+ * Stateless and thread-safe; only {@link #opening} does I/O (a diagnostic PING).
  */
 public final class RedisErrors {
     private RedisErrors() {
@@ -67,11 +74,18 @@ public final class RedisErrors {
     /**
      * Refines a failure to connect with what the settings say about TLS. A TLS client that gets no
      * handshake answer within the timeout most likely talks to a plain-text port (a plain server waits
-     * for the end of a command line that never comes), and a plain client whose first command is met
-     * with a closed connection or bytes that are not RESP most likely talks to a TLS port. Both become
-     * {@link Reason#TLS}; a refused connection stays {@link Reason#UNREACHABLE}.
+     * for the end of a command line that never comes): {@link Reason#TLS}. A plain client whose
+     * connection was closed is asked again with a plain-text {@code PING} of its own, since a client can
+     * lose the server's real answer in a race with the close (Lettuce's "RedisHandshakeHandler not
+     * registered"): a closed connection or bytes that are not RESP mean a TLS port ({@link Reason#TLS});
+     * an error reply is the real trouble (NOAUTH, LOADING...) and is translated as such; anything else
+     * leaves the failure as it was. A refused connection stays {@link Reason#UNREACHABLE}.
      */
     public static LockUnavailableException opening(LockUnavailableException e, RedisSettings s) {
+        return opening(e, s, () -> plainPing(s));
+    }
+
+    static LockUnavailableException opening(LockUnavailableException e, RedisSettings s, Supplier<String> plainPing) {
         Throwable cause = e.getCause();
         if (e.reason() != Reason.UNREACHABLE || cause == null || isRefused(cause)) {
             return e;
@@ -81,6 +95,14 @@ public final class RedisErrors {
             hint = "no TLS handshake within " + s.timeout().toMillis() + " ms (tls=true): is the server's port plain text?"
                     + " Remove tls=true, or use the server's TLS port";
         } else if (!s.tls() && !isTimeout(cause)) {
+            String reply = plainPing.get();
+            if (reply == null || reply.startsWith("+")) {
+                return e;
+            }
+            if (reply.startsWith("-")) {
+                return (LockUnavailableException) translate(new IllegalStateException("a plain-text PING is answered "
+                        + reply.substring(1) + "; the client reported: " + cause.getMessage(), cause), "CONNECT", s.address());
+            }
             hint = "the server closed the connection or answered what is not Redis's protocol (tls=false): if its port"
                     + " expects TLS, add tls=true";
         } else {
@@ -88,6 +110,38 @@ public final class RedisErrors {
         }
         return new LockUnavailableException("redis CONNECT failed at " + s.address() + ": " + hint + " (" + detail(cause) + ")",
                 Reason.TLS, cause);
+    }
+
+    /**
+     * The first line a plain-text {@code PING} to the settings' first node gets back: {@code +...} or
+     * {@code -...} from a server speaking RESP, {@code ""} if the connection is closed or the answer is
+     * not RESP, {@code null} if nothing could be learned (no connection, or no answer within the timeout).
+     */
+    static String plainPing(RedisSettings s) {
+        int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, s.timeout().toMillis()));
+        try (Socket socket = new Socket()) {
+            try {
+                socket.connect(new InetSocketAddress(s.host(), s.port()), ms);
+                socket.setSoTimeout(ms);
+                socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException notConnected) {
+                return null;
+            }
+            StringBuilder line = new StringBuilder();
+            try {
+                InputStream in = socket.getInputStream();
+                for (int b = in.read(); b != -1 && b != '\r' && b != '\n' && line.length() < 200; b = in.read()) {
+                    line.append((char) b);
+                }
+            } catch (SocketTimeoutException silent) {
+                return null;
+            } catch (IOException cut) {
+                return "";
+            }
+            return line.length() > 0 && (line.charAt(0) == '+' || line.charAt(0) == '-') ? line.toString() : "";
+        } catch (IOException closing) {
+            return null;
+        }
     }
 
     /** Whether the server answered NOSCRIPT (the script cache was flushed). */

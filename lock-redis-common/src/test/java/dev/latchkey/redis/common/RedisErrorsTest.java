@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.latchkey.LockException;
 import dev.latchkey.LockUnavailableException;
 import dev.latchkey.LockUnavailableException.Reason;
+import dev.latchkey.redis.testkit.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -90,11 +91,29 @@ class RedisErrorsTest {
 
         assertEquals(Reason.TLS, RedisErrors.opening(timeout, tls).reason());
         assertTrue(RedisErrors.opening(timeout, tls).getMessage().contains("no TLS handshake within 1000 ms"));
-        assertEquals(Reason.TLS, RedisErrors.opening(cut, plain).reason());
-        assertTrue(RedisErrors.opening(cut, plain).getMessage().contains("add tls=true"));
+        LockUnavailableException cutAndNoRespToPing = RedisErrors.opening(cut, plain, () -> "");
+        assertEquals(Reason.TLS, cutAndNoRespToPing.reason());
+        assertTrue(cutAndNoRespToPing.getMessage().contains("add tls=true"));
+        assertSame(cut, RedisErrors.opening(cut, plain, () -> null), "nothing learned from the PING: a cut stays a cut");
+        assertSame(cut, RedisErrors.opening(cut, plain, () -> "+PONG"), "a server that answers PING is not a TLS port");
         assertSame(timeout, RedisErrors.opening(timeout, plain), "a plain-text timeout is a timeout");
         assertSame(refused, RedisErrors.opening(refused, tls), "a refused connection is not about TLS");
         assertSame(refused, RedisErrors.opening(refused, plain));
+    }
+
+    @Test
+    void onConnecting_aCutIsJudgedByTheServersAnswerToAPlainPing() {
+        // what Lettuce raises when a failed handshake closes the channel before it reads the reason (a race)
+        LockUnavailableException cut = translated(new RedisConnectionException("Unable to connect to 127.0.0.1:6379",
+                new IllegalStateException("RedisHandshakeHandler not registered")));
+        assertEquals(Reason.UNREACHABLE, cut.reason());
+        try (RedisServer locked = RedisServer.start("--requirepass", "s3cret"); RedisServer open = RedisServer.start()) {
+            LockUnavailableException refused = RedisErrors.opening(cut, settings(locked.port(), "tls=false"));
+            assertEquals(Reason.REFUSED, refused.reason(), refused::getMessage);
+            assertTrue(refused.getMessage().contains("authentication failed") && refused.getMessage().contains("NOAUTH"),
+                    refused::getMessage);
+            assertSame(cut, RedisErrors.opening(cut, settings(open.port(), "tls=false")), "the server answers PONG: not TLS");
+        }
     }
 
     @Test
@@ -108,7 +127,18 @@ class RedisErrorsTest {
         assertSame(e, RedisErrors.translate(e, "X", "y"));
     }
 
+    /** Stands for Lettuce's exception of that name, without depending on Lettuce here. */
+    private static final class RedisConnectionException extends RuntimeException {
+        RedisConnectionException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private static RedisSettings settings(String options) {
-        return RedisSettings.parse(URI.create("redis-x://127.0.0.1:6379?timeout=1s&" + options), Set.of(), Duration.ofSeconds(30));
+        return settings(6379, options);
+    }
+
+    private static RedisSettings settings(int port, String options) {
+        return RedisSettings.parse(URI.create("redis-x://127.0.0.1:" + port + "?timeout=1s&" + options), Set.of(), Duration.ofSeconds(30));
     }
 }
