@@ -50,11 +50,20 @@ final class Ctx implements AutoCloseable {
     static final Duration PATIENCE = TckTime.millis(10_000);
 
     /** Thrown when a rule's precondition does not hold; the rule is then skipped with the reason. */
-    static final class Precondition extends RuntimeException {
+    static class Precondition extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         Precondition(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** The precondition that the harness honours participants' environments (see {@link TckRunner}'s probe). */
+    static final class NoEnvironment extends Precondition {
+        private static final long serialVersionUID = 1L;
+
+        NoEnvironment(String message) {
+            super(message);
         }
     }
 
@@ -121,7 +130,7 @@ final class Ctx implements AutoCloseable {
     ClientFaults faults(Participant p) {
         ClientFaults f = faults.get(p.client);
         if (f == null) {
-            throw new Precondition(harness.label() + " does not honour LockEnvironment, so no client-side fault can be injected in process");
+            throw new NoEnvironment(harness.label() + " does not honour LockEnvironment, so no client-side fault can be injected in process");
         }
         return f;
     }

@@ -36,7 +36,10 @@ import java.util.stream.Collectors;
  * {@link dev.latchkey.spi.LockEnvironment} to learn whether the harness honours environments (its
  * ticker is read): only then are {@link FaultKind#CLOCK_SKEW}, {@link FaultKind#CLIENT_DELAY} and an
  * in-process {@link FaultKind#CLIENT_CRASH} available. The report notes whether the backend reads
- * the environment's wall clock.
+ * the environment's wall clock. The probe is an acquire and a release; a backend that fails it
+ * (LockUnavailableException) is asked {@value #PROBE_ATTEMPTS} times, and if every attempt fails,
+ * the rules that need those faults are ERROR with the probe's failure, not SKIPPED: a busy server
+ * must not quietly shrink what a run checks.
  *
  * <p>Rules run one at a time. A runner is thread-compatible: use it from one thread.
  */
@@ -47,7 +50,14 @@ public final class TckRunner {
     private final TckHarness harness;
     private final Set<Capability> declared;
     private final Set<FaultKind> faults;
+    /** How many times the environment probe is tried before its failure stands. */
+    public static final int PROBE_ATTEMPTS = 3;
+    /** Faults that exist only in a participant's environment. */
+    private static final Set<FaultKind> ENVIRONMENT_FAULTS = EnumSet.of(FaultKind.CLIENT_CRASH, FaultKind.CLOCK_SKEW, FaultKind.CLIENT_DELAY);
+
     private final boolean environments;
+    /** Why the environment probe could not tell whether environments are honoured, or null if it could. */
+    private String probeFailure;
     private final List<String> notes = new ArrayList<>();
 
     /** Asks the harness once for its declared capabilities and faults, and probes its environments. */
@@ -61,13 +71,37 @@ public final class TckRunner {
         }
         this.environments = probeEnvironment();
         if (environments) {
-            available.addAll(EnumSet.of(FaultKind.CLIENT_CRASH, FaultKind.CLOCK_SKEW, FaultKind.CLIENT_DELAY));
+            available.addAll(ENVIRONMENT_FAULTS);
         }
         this.faults = available;
     }
 
     /** Whether a participant opened in a counting environment measures time with its ticker; notes what it saw. */
     private boolean probeEnvironment() {
+        List<String> failures = new ArrayList<>();
+        for (int attempt = 1; attempt <= PROBE_ATTEMPTS; attempt++) {
+            try {
+                return probeEnvironmentOnce();
+            } catch (LockUnavailableException e) {
+                failures.add(e.toString());
+                try {
+                    Thread.sleep(TckTime.millis(200L * attempt).toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            } catch (RuntimeException e) {
+                notes.add("the environment probe failed (" + e + "): client-side faults are not injected");
+                return false;
+            }
+        }
+        probeFailure = "the environment probe (an acquire and a release) failed " + failures.size() + " times, so whether"
+                + " client-side faults can be injected is unknown: " + String.join("; ", failures);
+        notes.add(probeFailure);
+        return false;
+    }
+
+    private boolean probeEnvironmentOnce() {
         ClientFaults probe = new ClientFaults(java.time.Duration.ZERO);
         try (LockClient client = harness.newClient(probe.environment())) {
             String name = "tck:environment-probe:" + java.util.UUID.randomUUID();
@@ -77,9 +111,6 @@ public final class TckRunner {
             } catch (UnsupportedOperationException cannotForget) {
                 // the backend keeps its keys
             }
-        } catch (RuntimeException e) {
-            notes.add("the environment probe failed (" + e + "): client-side faults are not injected");
-            return false;
         }
         if (probe.tickerReads() == 0) {
             notes.add("the harness does not honour LockEnvironment (its ticker was never read): CLOCK_SKEW, CLIENT_DELAY"
@@ -122,6 +153,9 @@ public final class TckRunner {
         missing.addAll(rule.needs());
         missing.removeAll(faults);
         boolean claimed = rule.capability().map(declared::contains).orElse(true);
+        if (probeFailure != null && missing.stream().anyMatch(ENVIRONMENT_FAULTS::contains)) {
+            return result(rule, Outcome.ERROR, start, "needs " + missing + ": " + probeFailure);
+        }
         if (!missing.isEmpty()) {
             // Say whether a claim goes unchecked: a skip is harmless only for a capability the backend does not declare.
             String why = rule.capability().isEmpty() ? "a core rule: this row does not check it"
@@ -138,6 +172,9 @@ public final class TckRunner {
         }
         if (failure == null) {
             return result(rule, claimed ? Outcome.PASS : Outcome.OBSERVED_SAFE, start, observations);
+        }
+        if (failure instanceof Ctx.NoEnvironment && probeFailure != null) {
+            return result(rule, Outcome.ERROR, start, failure.getMessage() + ": " + probeFailure);
         }
         if (failure instanceof Ctx.Precondition) {
             return result(rule, Outcome.SKIPPED, start, "precondition not met: " + failure.getMessage());
