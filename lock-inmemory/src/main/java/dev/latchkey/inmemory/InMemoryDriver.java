@@ -3,7 +3,6 @@ package dev.latchkey.inmemory;
 import dev.latchkey.Capability;
 import dev.latchkey.LockClient;
 import dev.latchkey.LockInfo;
-import dev.latchkey.LockUnavailableException;
 import dev.latchkey.spi.Grant;
 import dev.latchkey.spi.LockDriver;
 import dev.latchkey.spi.Ticker;
@@ -13,18 +12,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.function.Supplier;
 
-/** One in-memory participant's view of its space's {@link LockTable}. Thread-safe. */
-final class InMemoryDriver implements LockDriver, LockTable.Participant {
+/**
+ * One in-memory participant's view of its space's {@link LockTable}, through its {@link Wire.Path}: every
+ * call sends its request on the wire, runs against the table, and receives its reply. Thread-safe.
+ */
+final class InMemoryDriver implements LockDriver {
     private static final Map<LockClient, InMemoryDriver> CLIENTS = Collections.synchronizedMap(new WeakHashMap<>());
 
+    private final InMemorySpace space;
     private final LockTable table;
+    private final Wire wire;
+    final Wire.Path path = new Wire.Path();
     private final boolean fair;
     private final Ticker ticker;
-    private volatile boolean dead;
 
-    InMemoryDriver(LockTable table, boolean fair, Ticker ticker) {
-        this.table = table;
+    InMemoryDriver(InMemorySpace space, boolean fair, Ticker ticker) {
+        this.space = space;
+        this.table = space.table;
+        this.wire = space.wire;
         this.fair = fair;
         this.ticker = ticker;
     }
@@ -50,10 +57,8 @@ final class InMemoryDriver implements LockDriver, LockTable.Participant {
         return driver;
     }
 
-    /** Crashes this participant: its calls fail from now on, and a waiting acquisition of it ends unserved. */
-    void kill() {
-        dead = true;
-        table.wakeAll();
+    InMemorySpace space() {
+        return space;
     }
 
     @Override
@@ -68,46 +73,48 @@ final class InMemoryDriver implements LockDriver, LockTable.Participant {
 
     @Override
     public Grant acquire(String name, String token, long leaseMillis, long waitNanos) throws InterruptedException {
-        checkAlive();
-        return table.acquire(name, token, leaseMillis, waitNanos, fair, ticker, this);
+        long sent = wire.send(path);
+        // asked before every grant and after every wake-up: a participant cut off (or crashed, or whose
+        // connection a restart closed) while it waits is never granted the lock
+        Grant grant = table.acquire(name, token, leaseMillis, waitNanos, fair, ticker, () -> wire.check(path, sent));
+        wire.receive(path, sent);
+        return grant;
     }
 
     @Override
     public boolean extend(String name, String token, long leaseMillis) {
-        checkAlive();
-        return table.extend(name, token, leaseMillis);
+        return call(() -> table.extend(name, token, leaseMillis));
     }
 
     @Override
     public boolean release(String name, String token) {
-        checkAlive();
-        return table.release(name, token);
+        return call(() -> table.release(name, token));
     }
 
     @Override
     public Optional<LockInfo> inspect(String name) {
-        return table.inspect(name);
+        return call(() -> table.inspect(name));
     }
 
     @Override
     public boolean forceRelease(String name) {
-        return table.forceRelease(name);
+        return call(() -> table.forceRelease(name));
     }
 
     @Override
     public boolean forget(String name) {
-        return table.forget(name);
+        return call(() -> table.forget(name));
+    }
+
+    private <T> T call(Supplier<T> served) {
+        long sent = wire.send(path);
+        T reply = served.get();
+        wire.receive(path, sent);
+        return reply;
     }
 
     @Override
     public void close() {
         // nothing to free: the table belongs to the space
-    }
-
-    @Override
-    public void checkAlive() {
-        if (dead) {
-            throw new LockUnavailableException("in-memory participant crashed (simulated)");
-        }
     }
 }

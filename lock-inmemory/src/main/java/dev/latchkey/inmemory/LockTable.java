@@ -184,7 +184,7 @@ final class LockTable {
 
     /** A participant of the space, as the table sees it. */
     interface Participant {
-        /** Throws if the participant has crashed: its calls fail as if its process were gone. */
+        /** Throws if the participant can no longer be answered (crashed, cut off, its connection closed). */
         void checkAlive();
     }
 

@@ -80,12 +80,15 @@ final class ExpiryRules {
 
     @TckRule(level = OPTIONAL, checks = LEASE_EXPIRY, needs = FaultKind.CLIENT_CRASH)
     static void LE_04_crashedHolderIsTakenOverAfterItsLease(Ctx c) throws Exception {
+        Participant b = c.participant("b");
         if (c.harness.uri().isPresent()) {
-            ChildProcess.crashScenario(c, c.harness.uri().get());
-            return;
+            if (ChildProcess.crashScenario(c, c.harness.uri().get(), b)) {
+                return;
+            }
+            c.observe("a hold taken in a child JVM was not visible here (the backend is not shared between processes):"
+                    + " the holder crashes in process instead");
         }
         Participant a = c.participant("a");
-        Participant b = c.participant("b");
         Duration bound = c.within(LEASE);
         long asked = c.history.now();
         RecordedLease held = a.acquire(LEASE);
